@@ -1,0 +1,229 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// maxShrinkSteps bounds the requests one leaking case may spend on finding
+// its simplest form.
+const maxShrinkSteps = 24
+
+// outcome is one case after it ran: the exchange, the verdict and, for a
+// leak, the simplest form that still leaks.
+type outcome struct {
+	c       Case
+	url     string
+	attack  Exchange
+	verdict Verdict
+	minimal *outcome          // the shrunk leak (itself when nothing simpler leaks)
+	steps   []string          // the shrink path, for the log
+	skipped string            // why the case was not sent
+	fill    map[string]string // the other id parameters as sent
+	scope   string            // "" or "victim-scope" when the other ids were the victim's too
+}
+
+// attackParam draws the group's cases, runs them and reports each as a
+// subtest. It reports whether any case was built, and if not, why.
+func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
+	if g.why != "" {
+		t.Skip("not attacked: " + g.why)
+		return false, g.why
+	}
+	cases := g.cases()
+	if len(cases) == 0 {
+		why := fmt.Sprintf("no ids to try: %s owns no %q listed in the config and no numeric id of either user has neighbours to try; list ids under owns.%s",
+			g.v.Name, g.p.Name, g.p.Name)
+		t.Skip(why)
+		return false, why
+	}
+	own := g.own(ctx)
+	results := s.runCases(ctx, g, cases, own)
+	for _, r := range results {
+		r := r
+		name := r.c.Name()
+		if r.scope != "" {
+			name = r.scope + ":" + name
+		}
+		t.Run(name, func(t TB) { s.reportCase(t, g, r) })
+	}
+	return true, ""
+}
+
+// cases draws the group's cases; with several id parameters a victim-scope
+// swap is added (the other ids the victim's too), since a lookup scoped by
+// the parent can hide a flaw that a fully swapped path shows.
+func (g *group) cases() []Case {
+	in := CaseInput{Param: g.p.Name, Schema: g.p.Schema, VictimIDs: g.victimIDs(),
+		AttackerIDs: g.a.Owns[g.p.Name], Victim: g.v.Name}
+	return GenerateCases(in, g.s.cfg.Cases, g.seed())
+}
+
+// runCases sends the plain swaps first; when one leaks, the variants are not
+// sent (they would only shrink to it), which keeps staging traffic low.
+func (s *Scan) runCases(ctx context.Context, g *group, cases []Case, own []Exchange) []*outcome {
+	out := make([]*outcome, len(cases))
+	var swaps, rest []int
+	for i, c := range cases {
+		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+			swaps = append(swaps, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	s.parallel(ctx, swaps, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	out = append(out, s.victimScope(ctx, g, cases, own)...)
+	for i := range out[len(cases):] {
+		swaps = append(swaps, len(cases)+i)
+	}
+	for _, i := range swaps {
+		if out[i].verdict.Outcome == Leak {
+			for _, j := range rest {
+				out[j] = &outcome{c: cases[j], fill: g.fill, skipped: "not sent: the plain swap " + cases[i].Wire + " already leaks; this variant could only shrink to it"}
+			}
+			return out
+		}
+	}
+	s.parallel(ctx, rest, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	return out
+}
+
+// victimScope tries, on operations with several ids, the victim's object
+// with the victim's own parent ids: a lookup scoped by a parent the attacker
+// owns hides a flaw that the fully swapped path shows.
+func (s *Scan) victimScope(ctx context.Context, g *group, cases []Case, own []Exchange) []*outcome {
+	fill, ok := g.ownFill(g.v)
+	if len(g.op.IDs) < 2 || !ok || equalMaps(fill, g.fill) {
+		return nil
+	}
+	for _, c := range cases {
+		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+			o := s.runCase(ctx, g, c, own, fill, true)
+			o.scope = "victim-scope"
+			return []*outcome{o}
+		}
+	}
+	return nil
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// parallel runs f over idx with at most the config's concurrency; the
+// client enforces the real in-flight and rate limits.
+func (s *Scan) parallel(ctx context.Context, idx []int, f func(int)) {
+	n := s.cfg.Concurrency
+	if n < 1 {
+		n = 1
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for _, i := range idx {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			f(i)
+		}(i)
+	}
+	wg.Wait()
+}
+
+// runCase sends one case as the attacker and judges it; a leak is shrunk
+// when shrink is set.
+func (s *Scan) runCase(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, shrink bool) *outcome {
+	o := &outcome{c: c, url: g.url(c.Wire, fill), fill: fill}
+	o.attack = s.memo.do(ctx, s.client, g.a, g.op.Op.Method, o.url)
+	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
+	owner := c.Owner
+	if owner == "" {
+		if found, _ := FindOwner(trial); found != "" {
+			owner = found
+		} else if o.attack.Err == "" && o.attack.Status >= 200 && o.attack.Status < 300 {
+			peer := s.memo.do(ctx, s.client, g.v, g.op.Op.Method, o.url)
+			trial.Peer = &peer
+		}
+	}
+	if u := s.cfg.User(owner); u != nil {
+		p := party(u)
+		trial.Victim = &p
+		trial.Control = g.control(ctx, u, c.Base)
+	}
+	o.verdict = s.oracle.Judge(trial)
+	if o.verdict.Outcome == Leak && shrink {
+		s.shrink(ctx, g, o, own)
+	}
+	return o
+}
+
+// shrink walks the case's simpler forms, gopter-style: adopt the first that
+// still leaks and start again from it, until none does.
+func (s *Scan) shrink(ctx context.Context, g *group, o *outcome, own []Exchange) {
+	cur, steps := o, 0
+	for progressed := true; progressed && steps < maxShrinkSteps; {
+		progressed = false
+		for _, simpler := range Shrink(cur.c) {
+			if steps == maxShrinkSteps || ctx.Err() != nil {
+				break
+			}
+			if simpler.Base != cur.c.Base || simpler.Source != cur.c.Source {
+				continue // a simpler form of the same object only: another id is another finding
+			}
+			steps++
+			r := s.runCase(ctx, g, simpler, own, o.fill, false)
+			o.steps = append(o.steps, fmt.Sprintf("%s=%s: %s", simpler.Mutation(), simpler.Wire, r.verdict.Outcome))
+			if r.verdict.Outcome == Leak && r.verdict.Victim == cur.verdict.Victim {
+				cur, progressed = r, true
+				break
+			}
+		}
+	}
+	o.minimal = cur
+}
+
+// sent is what the request carried: the server echoing it back proves
+// nothing.
+func (g *group) sent(c Case) []string {
+	out := []string{c.Wire, c.Base, c.From}
+	if dec, err := url.PathUnescape(c.Wire); err == nil {
+		out = append(out, dec, strings.Trim(dec, "/"))
+	}
+	for _, v := range g.fill {
+		out = append(out, v)
+	}
+	for _, id := range g.v.Owns {
+		for _, v := range id {
+			if len(g.op.IDs) > 1 && !contains(g.v.Owns[g.p.Name], v) {
+				out = append(out, v) // the victim's parent ids of a victim-scope case
+			}
+		}
+	}
+	for _, v := range g.fixed {
+		out = append(out, v)
+	}
+	return out
+}
+
+func party(u *User) Party { return Party{Name: u.Name, Identity: u.Identity} }
+
+func (s *Scan) others(a *User) []Party {
+	var out []Party
+	for i := range s.cfg.Users {
+		if s.cfg.Users[i].Name != a.Name {
+			out = append(out, party(&s.cfg.Users[i]))
+		}
+	}
+	return out
+}

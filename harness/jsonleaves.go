@@ -1,0 +1,111 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maxLeaves bounds how many scalar values one body contributes, so that a
+// huge response cannot make judging slow; the cut is recorded in the verdict.
+const maxLeaves = 20000
+
+// leaf is one scalar of a JSON body with the path that leads to it.
+type leaf struct {
+	Path   string // JSONPath-like: $.owner.email, $.items[0].id
+	Key    string // the nearest object key ("" for array items at the top)
+	Parent string // the object key above Key, for {"owner": {"id": 2}}
+	Value  string // the scalar as text; numbers in their JSON text
+	Kind   byte   // 's' string, 'n' number, 'b' bool, 'z' null
+}
+
+// body is a response body parsed once for every check that reads it.
+type body struct {
+	Raw    []byte
+	JSON   bool
+	Leaves []leaf
+	Cut    bool // more than maxLeaves scalars; the rest were not read
+	Empty  bool // no content: empty, null, {}, [] or only empty containers
+}
+
+// parseBody parses JSON bodies into leaves; anything else stays text.
+func parseBody(raw []byte) body {
+	b := body{Raw: raw}
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
+		b.Empty = true
+		return b
+	}
+	if trimmed[0] != '{' && trimmed[0] != '[' && trimmed[0] != '"' {
+		return b
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		// Not JSON after all (or truncated): judged as text.
+		return b
+	}
+	b.JSON = true
+	w := walker{}
+	w.walk(v, "$", "", "")
+	b.Leaves, b.Cut = w.leaves, w.cut
+	b.Empty = len(b.Leaves) == 0
+	return b
+}
+
+type walker struct {
+	leaves []leaf
+	cut    bool
+}
+
+func (w *walker) walk(v any, path, key, parent string) {
+	if len(w.leaves) >= maxLeaves {
+		w.cut = true
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // stable paths and evidence order
+		for _, k := range keys {
+			w.walk(t[k], path+"."+k, k, key)
+		}
+	case []any:
+		for i, item := range t {
+			w.walk(item, path+"["+strconv.Itoa(i)+"]", key, parent)
+		}
+	case string:
+		w.leaves = append(w.leaves, leaf{path, key, parent, t, 's'})
+	case json.Number:
+		w.leaves = append(w.leaves, leaf{path, key, parent, t.String(), 'n'})
+	case bool:
+		w.leaves = append(w.leaves, leaf{path, key, parent, strconv.FormatBool(t), 'b'})
+	case nil:
+		w.leaves = append(w.leaves, leaf{path, key, parent, "", 'z'})
+	}
+}
+
+// values returns the set of scalar texts in the body (lower-cased strings),
+// or for a text body nothing: text bodies are compared whole.
+func (b body) values() map[string]bool {
+	set := make(map[string]bool, len(b.Leaves))
+	for _, l := range b.Leaves {
+		set[strings.ToLower(l.Value)] = true
+	}
+	return set
+}
+
+// pathValues indexes the leaves by path for content comparison.
+func (b body) pathValues() map[string]string {
+	m := make(map[string]string, len(b.Leaves))
+	for _, l := range b.Leaves {
+		m[l.Path] = l.Value
+	}
+	return m
+}

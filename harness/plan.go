@@ -1,0 +1,117 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PlannedParam is one id parameter in a plan.
+type PlannedParam struct {
+	Name    string   `json:"name"`
+	In      string   `json:"in"`
+	Reasons []string `json:"reasons"`
+}
+
+// PlannedOperation is one operation the harness would attack.
+type PlannedOperation struct {
+	Operation    string         `json:"operation"`
+	TestName     string         `json:"testName"`
+	Security     string         `json:"security"`
+	IDParameters []PlannedParam `json:"idParameters"`
+	Origin       Origin         `json:"origin,omitempty"`
+	// Op and IDs carry the full operation and id parameters to the runner.
+	Op  Operation `json:"-"`
+	IDs []IDParam `json:"-"`
+}
+
+// Skip is an operation left out, with the reason.
+type Skip struct {
+	Operation string `json:"operation"`
+	Why       string `json:"why"`
+}
+
+// Plan is the operations to attack and those left out.
+type Plan struct {
+	Operations []PlannedOperation `json:"operations"`
+	Skipped    []Skip             `json:"skipped"`
+	Warnings   []string           `json:"warnings,omitempty"`
+}
+
+// PlanOptions filters a plan; the zero value allows GET and HEAD.
+type PlanOptions struct {
+	Methods  []string        // allowed methods, upper case; empty = GET, HEAD
+	OwnsKeys map[string]bool // the config's `owns` keys, which are always ids
+}
+
+// defaultPlanMethods are the methods a plan allows when none are given: they
+// read, so attacking them changes no data.
+var defaultPlanMethods = []string{"GET", "HEAD"}
+
+// BuildPlan decides, sending nothing, which operations of spec would be
+// attacked and why the others are left out. An operation is left out, in
+// this order of checks, when its method is not allowed, when it is public or
+// needs a non-Bearer scheme, or when no parameter is taken for an object id.
+func BuildPlan(spec *Spec, opts PlanOptions) Plan {
+	methods := opts.Methods
+	if len(methods) == 0 {
+		methods = defaultPlanMethods
+	}
+	allowed := map[string]bool{}
+	for _, m := range methods {
+		allowed[strings.ToUpper(m)] = true
+	}
+	plan := Plan{Operations: []PlannedOperation{}, Skipped: []Skip{}}
+	plan.Warnings = append(plan.Warnings, spec.Warnings...)
+	for _, op := range spec.Operations {
+		if why := skipReason(op, allowed, methods); why != "" {
+			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: why})
+			continue
+		}
+		ids := DetectIDParams(op, opts.OwnsKeys)
+		if len(ids) == 0 {
+			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: "no object-id parameter"})
+			continue
+		}
+		plan.Operations = append(plan.Operations, plannedOperation(op, ids))
+	}
+	return plan
+}
+
+// skipReason checks the method and the security of op; "" means go on.
+func skipReason(op Operation, allowed map[string]bool, methods []string) string {
+	if !allowed[op.Method] {
+		return fmt.Sprintf("method %s not allowed by the config's methods (%s); add it to methods to test it",
+			op.Method, strings.Join(upper(methods), ", "))
+	}
+	switch op.Security {
+	case SecurityPublic:
+		return "public: " + op.SecurityWhy
+	case SecurityOther:
+		return "requires a non-Bearer scheme: " + op.SecurityWhy
+	}
+	return ""
+}
+
+func upper(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.ToUpper(s)
+	}
+	return out
+}
+
+func plannedOperation(op Operation, ids []IDParam) PlannedOperation {
+	params := make([]PlannedParam, len(ids))
+	for i, p := range ids {
+		params[i] = PlannedParam{Name: p.Name, In: p.In, Reasons: append([]string{}, p.Reasons...)}
+	}
+	return PlannedOperation{
+		Operation:    op.Key(),
+		TestName:     op.TestName(),
+		Security:     op.Security.String(),
+		IDParameters: params,
+		Origin:       op.Origin,
+		Op:           op,
+		IDs:          ids,
+	}
+}

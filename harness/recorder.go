@@ -1,0 +1,109 @@
+package harness
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxNoVerdictList caps the no-verdict cases listed in the report.
+const maxNoVerdictList = 200
+
+// recorder gathers findings, skips and counts from concurrent cases.
+type recorder struct {
+	s        *Scan
+	mu       sync.Mutex
+	findings []Finding
+	seen     map[string]bool
+	skipped  []Skip
+	cells    map[[3]string]*MatrixCell
+	order    [][3]string
+	stats    Stats
+	nv       []NoVerdictCase
+}
+
+func newRecorder(s *Scan) *recorder {
+	return &recorder{s: s, seen: map[string]bool{}, cells: map[[3]string]*MatrixCell{}, skipped: append([]Skip(nil), s.plan.Skipped...)}
+}
+
+func (r *recorder) skip(op, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skipped = append(r.skipped, Skip{Operation: op, Why: why})
+}
+
+func (r *recorder) findingCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.findings)
+}
+
+// outcome counts one case in the stats and the matrix; it returns false for
+// a finding already reported (same leak reached from another case).
+func (r *recorder) outcome(g *group, o *outcome, f *Finding, test string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stats.Cases++
+	key := [3]string{g.op.Operation, g.a.Name, g.v.Name}
+	cell := r.cells[key]
+	if cell == nil {
+		cell = &MatrixCell{Operation: key[0], Attacker: key[1], Victim: key[2]}
+		r.cells[key] = cell
+		r.order = append(r.order, key)
+	}
+	cell.Cases++
+	switch {
+	case o.skipped != "":
+		r.stats.NotSent++
+	case o.verdict.Outcome == Leak:
+		r.stats.Leaks++
+		cell.Leaks++
+	case o.verdict.Outcome == NoVerdict:
+		r.stats.NoVerdict++
+		cell.NoVerdict++
+		if len(r.nv) < maxNoVerdictList {
+			r.nv = append(r.nv, NoVerdictCase{Operation: g.op.Operation, Test: test, Why: strings.Join(o.verdict.Reasons, "; ")})
+		}
+	default:
+		r.stats.Safe++
+	}
+	if f == nil {
+		return true
+	}
+	k := strings.Join([]string{f.Operation, f.Parameter, f.Attacker, f.Victim, f.URL}, "\x00")
+	if r.seen[k] {
+		return false
+	}
+	r.seen[k] = true
+	r.findings = append(r.findings, *f)
+	return true
+}
+
+// report freezes what was recorded.
+func (r *recorder) report(d time.Duration) *Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.s
+	st := r.stats
+	st.Operations = len(s.plan.Operations)
+	st.Requests = s.client.Requests()
+	st.DurationMs = d.Milliseconds()
+	rep := &Report{Version: ReportVersion, Seed: s.seed, BaseURL: s.baseURL, Config: s.cfg.File, Spec: s.cfg.Spec,
+		Findings: append([]Finding{}, r.findings...), Skipped: append([]Skip{}, r.skipped...), Stats: st,
+		Warnings: append([]string(nil), s.plan.Warnings...), NoVerdicts: append([]NoVerdictCase(nil), r.nv...)}
+	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Operation < rep.Findings[j].Operation })
+	for _, k := range r.order {
+		c := *r.cells[k]
+		switch {
+		case c.Leaks > 0:
+			c.Outcome = "leak"
+		case c.NoVerdict == c.Cases:
+			c.Outcome = "no-verdict"
+		default:
+			c.Outcome = "denied"
+		}
+		rep.Matrix = append(rep.Matrix, c)
+	}
+	return rep
+}

@@ -1,0 +1,101 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// ReportVersion is the version of the JSON report's shape.
+const ReportVersion = 1
+
+// Report is the outcome of one scan, as the JSON report writes it.
+type Report struct {
+	Version  int          `json:"version"`
+	Seed     int64        `json:"seed"`
+	BaseURL  string       `json:"baseURL"`
+	Config   string       `json:"config,omitempty"`
+	Spec     string       `json:"spec,omitempty"`
+	Findings []Finding    `json:"findings"`
+	Skipped  []Skip       `json:"skipped"`
+	Stats    Stats        `json:"stats"`
+	Warnings []string     `json:"warnings,omitempty"`
+	Matrix   []MatrixCell `json:"matrix,omitempty"`
+	// NoVerdicts lists cases that could not be judged, with the reason, so
+	// that nothing passes silently (capped; Stats counts them all).
+	NoVerdicts []NoVerdictCase `json:"noVerdicts,omitempty"`
+}
+
+// Finding is one leak: who read whose object, how, and the proof.
+type Finding struct {
+	Operation string     `json:"operation"`
+	Parameter string     `json:"parameter"`
+	In        string     `json:"in"`
+	Attacker  string     `json:"attacker"`
+	Victim    string     `json:"victim"`
+	Mutation  string     `json:"mutation"`
+	Value     string     `json:"value"`
+	URL       string     `json:"url"`
+	Status    int        `json:"status"`
+	Severity  string     `json:"severity"`
+	CWE       string     `json:"cwe"`
+	Evidence  []Evidence `json:"evidence"`
+	Curl      string     `json:"curl"`
+	// Kind names the flaw: swap, nested-scope, normalisation,
+	// alternate-route, list-confusion or enumeration.
+	Kind string `json:"kind"`
+	// FoundAs is the case that found the leak before it was shrunk.
+	FoundAs string   `json:"foundAs,omitempty"`
+	Reasons []string `json:"reasons"`
+	Test    string   `json:"test,omitempty"`
+	Origin  Origin   `json:"origin,omitempty"`
+}
+
+// Stats counts the run.
+type Stats struct {
+	Operations int   `json:"operations"`
+	Requests   int64 `json:"requests"`
+	DurationMs int64 `json:"durationMs"`
+	Cases      int   `json:"cases"`
+	Leaks      int   `json:"leaks"`
+	Safe       int   `json:"safe"`
+	NoVerdict  int   `json:"noVerdict"`
+	NotSent    int   `json:"notSent"`
+}
+
+// MatrixCell summarises one operation for one attacker-victim pair.
+type MatrixCell struct {
+	Operation string `json:"operation"`
+	Attacker  string `json:"attacker"`
+	Victim    string `json:"victim"`
+	// Outcome is leak, denied, public or no-verdict.
+	Outcome   string `json:"outcome"`
+	Cases     int    `json:"cases"`
+	Leaks     int    `json:"leaks"`
+	NoVerdict int    `json:"noVerdict"`
+}
+
+// NoVerdictCase is one case that could not be judged.
+type NoVerdictCase struct {
+	Operation string `json:"operation"`
+	Test      string `json:"test"`
+	Why       string `json:"why"`
+}
+
+// WriteJSON writes the report to path, creating its directory.
+func (r *Report) WriteJSON(path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("report %s: %w", path, err)
+		}
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return nil
+}

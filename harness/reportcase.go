@@ -1,0 +1,138 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+)
+
+// reportCase turns one outcome into the subtest's result: a leak fails it
+// with the evidence and a curl line, a case without verdict is skipped with
+// its reason, a safe case logs why.
+func (s *Scan) reportCase(t TB, g *group, o *outcome) {
+	t.Helper()
+	var f *Finding
+	if o.skipped == "" && o.verdict.Outcome == Leak {
+		f = s.finding(g, o, t.Name())
+	}
+	fresh := s.rec.outcome(g, o, f, t.Name())
+	switch {
+	case o.skipped != "":
+		t.Skip(o.skipped)
+	case f != nil:
+		msg := s.describeLeak(f, o)
+		if !fresh {
+			msg += "\n(same leak as an earlier case; reported once)"
+		}
+		t.Errorf("%s", s.redact(msg))
+	case o.verdict.Outcome == NoVerdict:
+		t.Skip(s.redact("no verdict: " + strings.Join(o.verdict.Reasons, "; ")))
+	default:
+		t.Logf("%s", s.redact(fmt.Sprintf("safe: %s → %s", o.url, strings.Join(o.verdict.Reasons, "; "))))
+	}
+}
+
+// finding builds the report entry for a leak from its simplest form.
+func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
+	m := o
+	if o.minimal != nil {
+		m = o.minimal
+	}
+	f := &Finding{
+		Operation: g.op.Operation, Parameter: g.p.Name, In: g.p.In, Attacker: g.a.Name, Victim: m.verdict.Victim,
+		Mutation: m.c.Mutation(), Value: m.c.Wire, URL: m.url, Status: m.attack.Status,
+		Severity: "high", CWE: "CWE-639", Evidence: redactEvidence(m.verdict.Evidence, s.cfg.Secrets()),
+		Curl: curlLine(g.op.Op.Method, m.url, g.a.TokenVar), Kind: flawKind(g, m.c, o.scope),
+		Reasons: m.verdict.Reasons, Test: test, Origin: g.op.Op.Origin,
+	}
+	if m != o {
+		f.FoundAs = o.c.Mutation() + "=" + o.c.Wire
+	}
+	return f
+}
+
+// flawKind names the kind of flaw from the simplest leaking case.
+func flawKind(g *group, c Case, scope string) string {
+	for _, tr := range c.Transforms {
+		switch tr.Kind {
+		case "trailing-slash", "suffix-json", "suffix-semicolon", "trailing-space", "null-byte":
+			return "alternate-route"
+		case "comma-list", "array":
+			return "list-confusion"
+		}
+	}
+	switch {
+	case len(c.Transforms) > 0:
+		return "normalisation"
+	case c.Source == SourceNeighbour || c.Source == SourceBoundary:
+		return "enumeration"
+	case len(g.op.IDs) > 1 && scope == "":
+		return "nested-scope"
+	}
+	return "swap"
+}
+
+// describeLeak is the failure message: what leaked, the proof, and how to
+// reproduce and replay it.
+func (s *Scan) describeLeak(f *Finding, o *outcome) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "LEAK (%s, %s): %s read %s's object: %s %s=%s (%s) → status %d\n",
+		f.Kind, f.CWE, f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
+	fmt.Fprintf(&b, "  url: %s\n", f.URL)
+	for _, r := range f.Reasons {
+		fmt.Fprintf(&b, "  why: %s\n", r)
+	}
+	b.WriteString("  evidence:\n")
+	for _, e := range f.Evidence {
+		fmt.Fprintf(&b, "    %s = %q  (%s)\n", e.Path, e.Value, e.Why)
+	}
+	if f.FoundAs != "" {
+		fmt.Fprintf(&b, "  found as %s, shrunk: %s\n", f.FoundAs, strings.Join(o.steps, ", "))
+	}
+	fmt.Fprintf(&b, "  reproduce: %s\n", f.Curl)
+	fmt.Fprintf(&b, "  replay: %s", s.replayLine(f.Test))
+	return b.String()
+}
+
+// replayLine is the go test command that re-runs one case with the same
+// seed, config and fixture mode.
+func (s *Scan) replayLine(test string) string {
+	if !strings.HasPrefix(test, "TestBOLA/") {
+		test = "TestBOLA/" + test // the CLI's names start at the config
+	}
+	env := fmt.Sprintf("BOLA_CONFIG=%s BOLA_SEED=%d", s.cfg.File, s.seed)
+	if s.fixtureMode != "" && s.fixtureMode != s.cfg.FixtureMode {
+		env += " " + EnvFixtureMode + "=" + s.fixtureMode
+	}
+	return fmt.Sprintf("%s go test -run '%s' .", env, runPattern(test))
+}
+
+// runPattern turns a subtest name into a -run pattern that selects it alone:
+// each level anchored, regexp metacharacters escaped.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexpQuote(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+func regexpQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *Scan) redact(text string) string { return Redact(text, s.cfg.Secrets()...) }
+
+func redactEvidence(ev []Evidence, secrets []Secret) []Evidence {
+	out := make([]Evidence, len(ev))
+	for i, e := range ev {
+		out[i] = Evidence{Path: e.Path, Value: Redact(e.Value, secrets...), Why: e.Why}
+	}
+	return out
+}

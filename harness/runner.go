@@ -1,0 +1,209 @@
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Options is what a driver hands the engine besides the config; the zero
+// value works.
+type Options struct {
+	// Fixture builds an embedded fixture API by name and mode, for configs
+	// with a `fixture:` key; the drivers pass the fixtures package's registry.
+	Fixture func(name, mode string) (http.Handler, error)
+	// FixtureMode overrides the config's fixtureMode when not "".
+	FixtureMode string
+	// Oracle judges exchanges; nil means MarkerOracle.
+	Oracle Oracle
+	// Log receives progress and warning lines; nil discards them.
+	Log func(format string, args ...any)
+	// Transport replaces the network transport (in-process runs, tests).
+	Transport http.RoundTripper
+}
+
+// Scan is one prepared run of one config: spec loaded, plan made, client
+// and (for fixture configs) the fixture API started. Close releases it.
+type Scan struct {
+	cfg     *Config
+	spec    *Spec
+	plan    Plan
+	client  *Client
+	oracle  Oracle
+	baseURL string
+	seed    int64
+	server  *httptest.Server
+	// fixtureMode is the mode the fixture API runs in ("" without one).
+	fixtureMode string
+	memo        *memo
+	log         func(format string, args ...any)
+	rec         *recorder
+}
+
+// Prepare loads the config's spec, plans the attack and builds the client.
+// It sends nothing.
+func Prepare(cfg *Config, opts Options) (*Scan, error) {
+	spec, err := loadConfigSpec(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scan{cfg: cfg, spec: spec, oracle: opts.Oracle, log: opts.Log, memo: newMemo()}
+	if s.oracle == nil {
+		s.oracle = MarkerOracle{}
+	}
+	if s.log == nil {
+		s.log = func(string, ...any) {}
+	}
+	s.plan = BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)})
+	if s.seed = cfg.Seed; s.seed == 0 {
+		s.seed = newSeed()
+	}
+	if err := s.startTarget(opts); err != nil {
+		return nil, err
+	}
+	co := cfg.ClientOptions(s.baseURL)
+	co.Transport = opts.Transport
+	s.client, err = NewClient(co)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%s: %w", cfg.File, err)
+	}
+	s.rec = newRecorder(s)
+	return s, nil
+}
+
+func loadConfigSpec(cfg *Config) (*Spec, error) {
+	if len(cfg.SpecData) > 0 {
+		return LoadSpecData(cfg.Spec, cfg.SpecData)
+	}
+	return LoadSpec(cfg.Spec)
+}
+
+// startTarget settles the base URL: a fixture API started on loopback, the
+// config's baseURL, or the spec's first absolute server.
+func (s *Scan) startTarget(opts Options) error {
+	cfg := s.cfg
+	if cfg.Fixture != "" {
+		if opts.Fixture == nil {
+			return fmt.Errorf("%s: fixture: %q needs a driver that knows the embedded fixture APIs (run it through go test or the CLI)", cfg.File, cfg.Fixture)
+		}
+		mode := cfg.FixtureMode
+		if opts.FixtureMode != "" {
+			mode = opts.FixtureMode
+		}
+		s.fixtureMode = mode
+		h, err := opts.Fixture(cfg.Fixture, mode)
+		if err != nil {
+			return fmt.Errorf("%s: fixture: %w", cfg.File, err)
+		}
+		s.server = httptest.NewServer(h)
+		s.baseURL = s.server.URL
+		return nil
+	}
+	if cfg.BaseURL != "" {
+		s.baseURL = strings.TrimRight(cfg.BaseURL, "/")
+		return nil
+	}
+	for _, srv := range s.spec.Servers {
+		if u, err := url.Parse(srv); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			s.baseURL = strings.TrimRight(srv, "/")
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: baseURL: not set and the spec %s has no absolute http(s) server; set baseURL in the config or export BOLA_BASE_URL", cfg.File, cfg.Spec)
+}
+
+// Close stops the fixture API, if one was started.
+func (s *Scan) Close() {
+	if s.server != nil {
+		s.server.Close()
+	}
+}
+
+// Plan is what the scan will attack and what it leaves out.
+func (s *Scan) Plan() Plan { return s.plan }
+
+// Seed is the run's seed; BOLA_SEED set to it replays the run.
+func (s *Scan) Seed() int64 { return s.seed }
+
+// BaseURL is the origin every request goes to.
+func (s *Scan) BaseURL() string { return s.baseURL }
+
+// Run attacks every planned operation as every user against every other
+// user, reporting each case into t, and returns the report.
+func (s *Scan) Run(ctx context.Context, t TB) *Report {
+	start := time.Now()
+	t.Logf("seed %d (replay: BOLA_SEED=%d); base URL %s; %d operations to attack, %d left out",
+		s.seed, s.seed, s.baseURL, len(s.plan.Operations), len(s.plan.Skipped))
+	for _, w := range s.plan.Warnings {
+		s.log("warning: %s", w)
+	}
+	for i, op := range s.plan.Operations {
+		if ctx.Err() != nil {
+			s.rec.skip(op.Operation, "not attacked: the run was stopped ("+ctx.Err().Error()+")")
+			continue
+		}
+		before := s.client.Requests()
+		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(ctx, t, op) })
+		s.log("[%d/%d] %s: %d requests, %d findings so far", i+1, len(s.plan.Operations), op.Operation,
+			s.client.Requests()-before, s.rec.findingCount())
+	}
+	return s.rec.report(time.Since(start))
+}
+
+// attackOperation runs every attacker-vs-victim pair on one operation.
+func (s *Scan) attackOperation(ctx context.Context, t TB, op PlannedOperation) {
+	ran := false
+	var why string
+	for i := range s.cfg.Users {
+		for j := range s.cfg.Users {
+			a, v := &s.cfg.Users[i], &s.cfg.Users[j]
+			if i == j {
+				continue
+			}
+			t.Run(a.Name+"-vs-"+v.Name, func(t TB) {
+				for _, p := range op.IDs {
+					t.Run(p.Name, func(t TB) {
+						ok, reason := s.attackParam(ctx, t, newGroup(s, op, p, a, v))
+						ran = ran || ok
+						if why == "" {
+							why = reason
+						}
+					})
+				}
+			})
+		}
+	}
+	if !ran {
+		s.rec.skip(op.Operation, "no case could be built: "+why)
+	}
+}
+
+func ownsKeys(cfg *Config) map[string]bool {
+	keys := map[string]bool{}
+	for _, u := range cfg.Users {
+		for k := range u.Owns {
+			keys[k] = true
+		}
+	}
+	return keys
+}
+
+// newSeed picks a random non-zero seed.
+func newSeed() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return time.Now().UnixNano()
+	}
+	s := int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+	if s == 0 {
+		s = 1
+	}
+	return s
+}
