@@ -80,7 +80,9 @@ func (MarkerOracle) Judge(t Trial) Verdict {
 		return v
 	}
 	attack := parseBody(t.Attack.Body)
-	if attack.Empty {
+	headers := headerLeaves(t.Attack.Header)
+	attack.Leaves = append(attack.Leaves, headers...)
+	if attack.Empty && !carriesIdentity(headers, t) {
 		return safe(fmt.Sprintf("status %d with no content (%s)", t.Attack.Status, emptyWhat(t.Attack)))
 	}
 	if t.Victim == nil {
@@ -178,7 +180,9 @@ func FindOwner(t Trial) (string, []Evidence) {
 		return "", nil
 	}
 	attack := parseBody(t.Attack.Body)
-	if attack.Empty {
+	headers := headerLeaves(t.Attack.Header)
+	attack.Leaves = append(attack.Leaves, headers...)
+	if attack.Empty && !carriesIdentity(headers, t) {
 		return "", nil
 	}
 	denied := deniedBody(attack) != ""

@@ -83,13 +83,10 @@ func identityEvidence(b body, p Party, ex exclusions, denied bool) []Evidence {
 			continue
 		}
 		strong := strongKind(val)
-		if !b.JSON {
-			if strong != "" && bytes.Contains(bytes.ToLower(b.Raw), []byte(lv)) {
-				add(Evidence{Path: "body", Value: val, Why: fmt.Sprintf("%s's identity %s (%s) in the body", p.Name, key, strong)})
-			}
-			continue
+		if !b.JSON && strong != "" && bytes.Contains(bytes.ToLower(b.Raw), []byte(lv)) {
+			add(Evidence{Path: "body", Value: val, Why: fmt.Sprintf("%s's identity %s (%s) in the body", p.Name, key, strong)})
 		}
-		for _, l := range b.Leaves {
+		for _, l := range b.Leaves { // JSON leaves and header leaves
 			if denied && errorKeys[normKey(l.Key)] {
 				continue
 			}

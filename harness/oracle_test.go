@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -153,5 +154,31 @@ func TestStrongKind(t *testing.T) {
 		"12345678":                             "",
 	} {
 		assert.Equal(t, want, strongKind(v), v)
+	}
+}
+
+func TestOracleHeaders(t *testing.T) {
+	head := func(h map[string]string) Exchange {
+		x := Exchange{Status: 200, Header: http.Header{}}
+		for k, v := range h {
+			x.Header.Set(k, v)
+		}
+		return x
+	}
+	tests := []struct {
+		name   string
+		attack Exchange
+		want   Outcome
+	}{
+		{"owner email in a custom header of a bodiless HEAD answer", head(map[string]string{"X-Owner-Email": "bob@example.test"}), Leak},
+		{"victim email in a Content-Disposition filename", head(map[string]string{"Content-Disposition": `attachment; filename="bob@example.test-statement.pdf"`}), Leak},
+		{"only transfer headers", head(map[string]string{"Content-Type": "application/json", "X-Request-Id": "bob@example.test"}), Safe},
+		{"the attacker's own email in a header", head(map[string]string{"X-Owner-Email": "alice@example.test"}), Safe},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := MarkerOracle{}.Judge(Trial{Attacker: alice, Victim: &bob, Others: []Party{bob}, Attack: tc.attack, Control: xp(ok(bobInvoice))})
+			assert.Equal(t, tc.want, v.Outcome, "reasons %v evidence %v", v.Reasons, v.Evidence)
+		})
 	}
 }
