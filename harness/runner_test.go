@@ -1,0 +1,211 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// recTB records what the engine reports, by case name.
+type recTB struct {
+	mu     *sync.Mutex
+	name   string
+	errors map[string]string
+	skips  map[string]string
+	logs   *strings.Builder
+}
+
+func newRecTB() *recTB {
+	return &recTB{mu: &sync.Mutex{}, errors: map[string]string{}, skips: map[string]string{}, logs: &strings.Builder{}}
+}
+
+func (r *recTB) Helper()      {}
+func (r *recTB) Name() string { return r.name }
+func (r *recTB) Logf(f string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.logs, f+"\n", a...)
+}
+func (r *recTB) Errorf(f string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors[r.name] += fmt.Sprintf(f, a...)
+}
+func (r *recTB) Skip(a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skips[r.name] = fmt.Sprint(a...)
+}
+func (r *recTB) Run(name string, f func(TB)) bool {
+	child := *r
+	child.name = strings.TrimPrefix(r.name+"/"+name, "/")
+	f(&child)
+	return true
+}
+
+// thingsAPI serves /things/{id}: ids 1-2 are alice's, 3-4 bob's; with
+// checked, another user's thing is a 404.
+func thingsAPI(checked bool) http.Handler {
+	owner := map[string]string{"1": "alice", "2": "alice", "3": "bob", "4": "bob"}
+	tokens := map[string]string{"Bearer tok-alice": "alice", "Bearer tok-bob": "bob"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller := tokens[r.Header.Get("Authorization")]
+		if caller == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		id := strings.TrimPrefix(r.URL.Path, "/things/")
+		o, ok := owner[id]
+		if !ok || (checked && o != caller) {
+			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if err := json.NewEncoder(w).Encode(map[string]any{"id": id, "ownerEmail": o + "@things.test", "name": "thing " + id}); err != nil {
+			panic(err)
+		}
+	})
+}
+
+func thingsConfig(t *testing.T, base string) *Config {
+	t.Helper()
+	spec, err := filepath.Abs("testdata/runner/things.yaml")
+	require.NoError(t, err)
+	yaml := fmt.Sprintf(`spec: %s
+baseURL: %s
+rate: 0
+seed: 99
+users:
+  - {name: alice, token: tok-alice, identity: {email: alice@things.test}, owns: {thingId: [1, 2]}}
+  - {name: bob, token: tok-bob, identity: {email: bob@things.test}, owns: {thingId: [3, 4]}}
+`, spec, base)
+	cfg, err := ParseConfig("things.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
+	return cfg
+}
+
+func TestScanFindsSwapsAndNamesSubtests(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, tb)
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 4, "each user reads both of the other's things: %+v", rep.Findings)
+	msg, ok := tb.errors["getThing/alice-vs-bob/thingId/swap=3"]
+	require.True(t, ok, "subtest names follow <operation>/<attacker>-vs-<victim>/<param>/<case>; got %v", keys(tb.errors))
+	assert.Contains(t, msg, `$.ownerEmail = "bob@things.test"`)
+	assert.Contains(t, msg, `-H "Authorization: Bearer $ALICE_TOKEN"`)
+	assert.Contains(t, msg, "BOLA_SEED=99")
+	for _, out := range append(values(tb.errors), tb.logs.String()) {
+		assert.NotContains(t, out, "tok-alice")
+		assert.NotContains(t, out, "tok-bob")
+	}
+	js, err := json.Marshal(rep)
+	require.NoError(t, err)
+	assert.NotContains(t, string(js), "tok-")
+	assert.Equal(t, "GET /public/{page}", rep.Skipped[0].Operation)
+	assert.Positive(t, rep.Stats.NotSent, "variants of a leaking swap are not sent")
+	// 4 plain swaps and each user's 2 own objects, asked for once: a user's
+	// own object serves both as the attacker's baseline and as the victim's
+	// control, and the variants of a leaking swap were never sent.
+	assert.Equal(t, int64(4+4), rep.Stats.Requests)
+}
+
+func TestScanFixedAPIIsClean(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(true))
+	defer srv.Close()
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, tb)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Empty(t, tb.errors)
+	assert.Positive(t, rep.Stats.Safe)
+}
+
+func TestScanTargetDownIsNoVerdict(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	tb := newRecTB()
+	cfg := thingsConfig(t, base)
+	cfg.Cases = 4
+	rep, err := RunConfig(context.Background(), cfg, Options{}, tb)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Positive(t, rep.Stats.NoVerdict)
+	assert.Zero(t, rep.Stats.Safe, "a failed request is never counted safe")
+	for name, why := range tb.skips {
+		if strings.Count(name, "/") == 4 {
+			assert.Contains(t, why, "no verdict", name)
+		}
+	}
+}
+
+func TestRunFileSkipsConfigsWithUnsetTokens(t *testing.T) {
+	dir := t.TempDir()
+	spec, err := filepath.Abs("testdata/runner/things.yaml")
+	require.NoError(t, err)
+	path := filepath.Join(dir, "staging.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf(`spec: %s
+users:
+  - {name: alice, token: "${BOLA_TEST_UNSET_ALICE}"}
+  - {name: bob, token: "${BOLA_TEST_UNSET_BOB}"}
+`, spec)), 0o644))
+	tb := newRecTB()
+	rep, err := RunFile(context.Background(), path, false, Options{}, tb)
+	require.NoError(t, err)
+	assert.Nil(t, rep)
+	assert.Contains(t, tb.skips[""], "export BOLA_TEST_UNSET_ALICE")
+
+	_, err = RunFile(context.Background(), path, true, Options{}, newRecTB())
+	require.Error(t, err, "a config named explicitly must not be skipped silently")
+	assert.Contains(t, err.Error(), "BOLA_TEST_UNSET_ALICE")
+}
+
+func TestFindConfigs(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"b.yaml", "a.yml", "notes.txt"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), nil, 0o644))
+	}
+	paths, explicit, err := FindConfigs(func(string) (string, bool) { return "", false }, dir)
+	require.NoError(t, err)
+	assert.False(t, explicit)
+	assert.Equal(t, []string{filepath.Join(dir, "a.yml"), filepath.Join(dir, "b.yaml")}, paths)
+
+	paths, explicit, err = FindConfigs(func(k string) (string, bool) { return "x.yaml", k == EnvConfig }, dir)
+	require.NoError(t, err)
+	assert.True(t, explicit)
+	assert.Equal(t, []string{"x.yaml"}, paths)
+	assert.Equal(t, "r.demo.json", ReportPath("r.json", "demo", true))
+	assert.Equal(t, "r.json", ReportPath("r.json", "demo", false))
+}
+
+func TestRunPatternSelectsOneCase(t *testing.T) {
+	assert.Equal(t, `^TestBOLA$/^demo$/^neighbour\+1=8$`, runPattern("TestBOLA/demo/neighbour+1=8"))
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func values(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
