@@ -72,6 +72,8 @@ func TestDetectIDParams(t *testing.T) {
 		// Negatives.
 		{"format after a dot", pathOp("/files/{file_id}/thumbnail.{format}", strParam("file_id", "path"), strParam("format", "path")),
 			nil, map[string]string{"file_id": "ends in _id"}, nil},
+		{"suffix inside a segment", pathOp("/reports/{report}.{ext}", strParam("report", "path"), strParam("ext", "path")),
+			nil, map[string]string{"report": `follows collection segment "reports"`}, nil},
 		{"version after versions", pathOp("/skills/{skill_id}/versions/{version}", strParam("skill_id", "path"), strParam("version", "path")),
 			nil, map[string]string{"skill_id": "ends in _id"}, nil},
 		{"year and date", pathOp("/reports/{year}/days/{date}", typedParam("year", "path", "integer", ""), strParam("date", "path")),

@@ -263,6 +263,32 @@ func TestLoadSpec_SmallDocuments(t *testing.T) {
 	}
 }
 
+// TestLoadSpec_Repairs pins the repair of values kin-openapi refuses: each is
+// fixed or left out with a warning naming the user's line, and operation
+// origins still point into the original file.
+func TestLoadSpec_Repairs(t *testing.T) {
+	s, err := LoadSpec("testdata/specs/repair.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "3.0", s.Version)
+	assert.Equal(t, "1", s.Doc.Info.Version)
+	joined := strings.Join(s.Warnings, "\n")
+	for _, want := range []string{
+		`testdata/specs/repair.yaml:1: /openapi !!float 3.0 read as the string "3.0"`,
+		`testdata/specs/repair.yaml:4: /info/version !!int 1 read as the string "1"`,
+		"testdata/specs/repair.yaml:12: /components/schemas/Widget/properties/oneOf: cannot construct !!seq into openapi3.Schema; the value was left out",
+	} {
+		assert.Contains(t, joined, want)
+	}
+	assert.Contains(t, s.Doc.Components.Schemas["Widget"].Value.Properties, "owner", "the rest of the schema survives")
+	op := findOp(t, s, "GET /widgets/{widget_id}")
+	assert.Equal(t, SecurityBearer, op.Security)
+	assert.Contains(t, lineAt(t, s.File, op.Origin.Line), "get:")
+
+	_, err = LoadSpecData("list.yaml", []byte("- a\n- b\n"))
+	require.Error(t, err, "a document that is a list cannot be repaired")
+	assert.Contains(t, err.Error(), "list.yaml:1: cannot parse the OpenAPI document")
+}
+
 func TestLoadSpec_Errors(t *testing.T) {
 	tests := []struct {
 		file string

@@ -102,41 +102,64 @@ func (r *docRepair) apply(current []byte, loadErr error) ([]byte, error) {
 }
 
 func (r *docRepair) fix(cur *yaml.Node, p constructProblem) error {
-	top := r.root.Content[0]
-	if p.pointer != "" {
-		line, err := deletePointer(top, p.pointer)
-		if err != nil {
-			return err
-		}
-		r.notes = append(r.notes, fmt.Sprintf("%s:%d: %s: %s; the value was left out so the rest of the document loads", r.file, line, p.pointer, p.message))
-		return nil
+	if m := stringFieldRe.FindStringSubmatch(p.message); m != nil {
+		return r.retag(cur, p, m[1], m[2])
 	}
-	m := stringFieldRe.FindStringSubmatch(p.message)
-	if m == nil {
+	if p.pointer == "" {
 		return fmt.Errorf("cannot repair %q", p.message)
 	}
-	tokens := findScalarField(cur, m[2], p.line)
-	if tokens == nil {
-		return fmt.Errorf("field %q not found on line %d", m[2], p.line)
+	line, err := deletePointer(r.root.Content[0], p.pointer)
+	if err != nil {
+		return err
 	}
-	v := top
+	r.notes = append(r.notes, fmt.Sprintf("%s:%d: %s: %s; the value was left out so the rest of the document loads", r.file, line, p.pointer, p.message))
+	return nil
+}
+
+// retag reads a scalar where a string belongs (`version: 1`, `openapi: 3.0`)
+// as the string it is written as. The message names the field and, when it
+// has one, the pointer to the object holding it; else the line finds it.
+func (r *docRepair) retag(cur *yaml.Node, p constructProblem, tag, field string) error {
+	var tokens []string
+	if p.pointer != "" {
+		tokens = append(pointerTokens(p.pointer), field)
+	} else if tokens = findScalarField(cur, field, p.line); tokens == nil {
+		return fmt.Errorf("field %q not found on line %d", field, p.line)
+	}
+	v := r.root.Content[0]
 	for _, t := range tokens {
 		if v = childNode(v, t); v == nil {
-			return fmt.Errorf("field %q not found in the original document", m[2])
+			return fmt.Errorf("field %q not found in the original document", field)
 		}
 	}
+	if v.Kind != yaml.ScalarNode {
+		return fmt.Errorf("field %q is not a scalar", field)
+	}
 	v.Tag = "!!str"
-	r.notes = append(r.notes, fmt.Sprintf("%s:%d: %s: %s %s read as the string %q", r.file, v.Line, m[2], m[1], v.Value, v.Value))
+	r.notes = append(r.notes, fmt.Sprintf("%s:%d: %s %s %s read as the string %q", r.file, v.Line, pointerOf(tokens), tag, v.Value, v.Value))
 	return nil
+}
+
+func pointerTokens(pointer string) []string {
+	tokens := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	for i, t := range tokens {
+		tokens[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+	}
+	return tokens
+}
+
+func pointerOf(tokens []string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+	}
+	return b.String()
 }
 
 // deletePointer removes the value at a JSON pointer from its parent and
 // returns the line it was on.
 func deletePointer(top *yaml.Node, pointer string) (int, error) {
-	tokens := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
-	for i, t := range tokens {
-		tokens[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
-	}
+	tokens := pointerTokens(pointer)
 	parent := top
 	for _, t := range tokens[:len(tokens)-1] {
 		parent = childNode(parent, t)
