@@ -24,6 +24,7 @@ type outcome struct {
 	skipped string            // why the case was not sent
 	fill    map[string]string // the other id parameters as sent
 	scope   string            // "" or "victim-scope" when the other ids were the victim's too
+	route   string            // an alternate path template the attack used, or ""
 }
 
 // attackParam draws the group's cases, runs them and reports each as a
@@ -47,6 +48,9 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
 		name := r.c.Name()
 		if r.scope != "" {
 			name = r.scope + ":" + name
+		}
+		if r.route != "" {
+			name = "route" + strings.ReplaceAll(r.route, "/", "_") + ":" + name
 		}
 		t.Run(name, func(t TB) { s.reportCase(t, g, r) })
 	}
@@ -76,19 +80,28 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []Case, own []Excha
 	}
 	s.parallel(ctx, swaps, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
 	out = append(out, s.victimScope(ctx, g, cases, own)...)
-	for i := range out[len(cases):] {
-		swaps = append(swaps, len(cases)+i)
-	}
-	for _, i := range swaps {
-		if out[i].verdict.Outcome == Leak {
-			for _, j := range rest {
-				out[j] = &outcome{c: cases[j], fill: g.fill, skipped: "not sent: the plain swap " + cases[i].Wire + " already leaks; this variant could only shrink to it"}
-			}
-			return out
+	leaked := firstLeak(out)
+	// Alternate routes are another flaw: they neither stop the id variants
+	// nor are stopped by a leaking swap on the documented route.
+	out = append(out, s.routeCases(ctx, g, cases, own)...)
+	if leaked != nil {
+		for _, j := range rest {
+			out[j] = &outcome{c: cases[j], fill: g.fill, skipped: "not sent: the plain swap " + leaked.url + " already leaks; this variant could only shrink to it"}
 		}
+		return out
 	}
 	s.parallel(ctx, rest, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
 	return out
+}
+
+// firstLeak returns the first leaking outcome that was sent.
+func firstLeak(out []*outcome) *outcome {
+	for _, o := range out {
+		if o != nil && o.skipped == "" && o.verdict.Outcome == Leak {
+			return o
+		}
+	}
+	return nil
 }
 
 // victimScope tries, on operations with several ids, the victim's object
@@ -144,7 +157,16 @@ func (s *Scan) parallel(ctx context.Context, idx []int, f func(int)) {
 // runCase sends one case as the attacker and judges it; a leak is shrunk
 // when shrink is set.
 func (s *Scan) runCase(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, shrink bool) *outcome {
+	return s.runCaseOn(ctx, g, c, own, fill, "", shrink)
+}
+
+// runCaseOn is runCase with the attack sent on route (a path template) when
+// route is not "": the control stays on the documented route.
+func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, route string, shrink bool) *outcome {
 	o := &outcome{c: c, url: g.url(c.Wire, fill), fill: fill}
+	if route != "" {
+		o.url, o.route = g.urlOn(route, c.Wire, fill), route
+	}
 	o.attack = s.memo.do(ctx, s.client, g.a, g.op.Op.Method, o.url)
 	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
 	owner := c.Owner
@@ -182,7 +204,7 @@ func (s *Scan) shrink(ctx context.Context, g *group, o *outcome, own []Exchange)
 				continue // a simpler form of the same object only: another id is another finding
 			}
 			steps++
-			r := s.runCase(ctx, g, simpler, own, o.fill, false)
+			r := s.runCaseOn(ctx, g, simpler, own, o.fill, o.route, false)
 			o.steps = append(o.steps, fmt.Sprintf("%s=%s: %s", simpler.Mutation(), simpler.Wire, r.verdict.Outcome))
 			if r.verdict.Outcome == Leak && r.verdict.Victim == cur.verdict.Victim {
 				cur, progressed = r, true

@@ -102,6 +102,12 @@ func (g *group) seed() int64 {
 // url builds the request URL with wire for the attacked parameter and the
 // given plain ids for the other id parameters.
 func (g *group) url(wire string, others map[string]string) string {
+	return g.urlOn(g.op.Op.Path, wire, others)
+}
+
+// urlOn is url on another path template: an alternate route to the same
+// operation.
+func (g *group) urlOn(path, wire string, others map[string]string) string {
 	vals := map[string]string{}
 	for k, v := range g.fixed {
 		vals[k] = url.PathEscape(v)
@@ -110,7 +116,9 @@ func (g *group) url(wire string, others map[string]string) string {
 		vals[k] = url.PathEscape(v)
 	}
 	vals[g.p.Name] = wire
-	return buildURL(g.s.baseURL, g.op.Op, vals, g.fixed)
+	op := g.op.Op
+	op.Path = path
+	return buildURL(g.s.baseURL, op, vals, g.fixed)
 }
 
 // ownFill is user u's own ids for the other id parameters, or false when u

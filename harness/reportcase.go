@@ -44,6 +44,9 @@ func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
 		Curl: curlLine(g.op.Op.Method, m.url, g.a.TokenVar), Kind: flawKind(g, m.c, o.scope),
 		Reasons: m.verdict.Reasons, Test: test, Origin: g.op.Op.Origin,
 	}
+	if o.route != "" {
+		f.Kind = "alternate-route"
+	}
 	if m != o {
 		f.FoundAs = o.c.Mutation() + "=" + o.c.Wire
 	}
