@@ -2,7 +2,9 @@ package harness
 
 import (
 	"context"
+	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 )
@@ -149,20 +151,49 @@ func (g *group) control(ctx context.Context, u *User, base string) *Exchange {
 	return &x
 }
 
-// own are the attacker's responses for up to two of its own objects.
+// own are the attacker's responses for up to two of its own objects, and
+// for a decoy id that nobody owns: what the attacker gets for those is not
+// the victim's, so a catch-all answer (a soft 404, a single-page app's
+// index.html, the caller's own object) is never taken for the victim's.
 func (g *group) own(ctx context.Context) []Exchange {
 	fill, ok := g.ownFill(g.a)
 	if !ok {
-		return nil
+		fill = g.fill
 	}
 	var out []Exchange
-	for i, id := range g.a.Owns[g.p.Name] {
-		if i == 2 {
-			break
+	if ok {
+		for i, id := range g.a.Owns[g.p.Name] {
+			if i == 2 {
+				break
+			}
+			out = append(out, g.s.memo.do(ctx, g.s.client, g.a, g.op.Op.Method, g.url(url.PathEscape(id), fill)))
 		}
-		out = append(out, g.s.memo.do(ctx, g.s.client, g.a, g.op.Op.Method, g.url(url.PathEscape(id), fill)))
 	}
-	return out
+	decoy := g.s.memo.do(ctx, g.s.client, g.a, g.op.Op.Method, g.url(url.PathEscape(g.decoy()), fill))
+	return append(out, decoy)
+}
+
+// decoy is an id shaped like the parameter's known ids that no one owns:
+// drawn from the run's seed so that replays send the same one.
+func (g *group) decoy() string {
+	r := rand.New(rand.NewPCG(uint64(g.s.seed), 0x6465636f79)) // "decoy"
+	sample := ""
+	if ids := append(append([]string{}, g.v.Owns[g.p.Name]...), g.a.Owns[g.p.Name]...); len(ids) > 0 {
+		sample = ids[0]
+	}
+	switch {
+	case uuidRe.MatchString(sample) || (g.p.Schema != nil && g.p.Schema.Format == "uuid"):
+		return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", r.Uint32(), r.Uint32()&0xffff, r.Uint32()&0xfff, r.Uint32()&0xfff, r.Uint64()&0xffffffffffff)
+	case isAllDigits(sample) || sample == "" && g.p.Schema != nil && g.p.Schema.Type.Includes("integer"):
+		return strconv.FormatUint(900000000+r.Uint64()%99999999, 10)
+	}
+	const letters = "abcdefghijkmnpqrstuvwxyz23456789"
+	n := max(len(sample), 8)
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = letters[r.IntN(len(letters))]
+	}
+	return "zz" + string(b[2:])
 }
 
 func contains(list []string, s string) bool {

@@ -28,6 +28,10 @@ func newExclusions(t Trial) exclusions {
 			continue
 		}
 		b := parseBody(own.Body)
+		if !b.JSON {
+			// A text answer is compared whole (textContentEvidence).
+			ex.content[strings.ToLower(string(bytes.TrimSpace(own.Body)))] = true
+		}
 		for _, l := range b.Leaves {
 			lv := strings.ToLower(l.Value)
 			ex.content[lv] = true

@@ -115,10 +115,11 @@ func TestScanFindsSwapsAndNamesSubtests(t *testing.T) {
 	assert.NotContains(t, string(js), "tok-")
 	assert.Equal(t, "GET /public/{page}", rep.Skipped[0].Operation)
 	assert.Positive(t, rep.Stats.NotSent, "variants of a leaking swap are not sent")
-	// 4 plain swaps and each user's 2 own objects, asked for once: a user's
-	// own object serves both as the attacker's baseline and as the victim's
-	// control, and the variants of a leaking swap were never sent.
-	assert.Equal(t, int64(4+4), rep.Stats.Requests)
+	// 4 plain swaps, each user's 2 own objects asked for once (a user's own
+	// object serves both as the attacker's baseline and as the victim's
+	// control) and one decoy per attacker; the variants of a leaking swap
+	// were never sent.
+	assert.Equal(t, int64(4+4+2), rep.Stats.Requests)
 }
 
 func TestScanFixedAPIIsClean(t *testing.T) {
@@ -208,4 +209,21 @@ func values(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// TestScanCatchAllAnswerIsNotALeak: a front end that answers every path
+// with the same page (a single-page app's index.html) is not leaking, even
+// for an attacker who owns nothing to compare with.
+func TestScanCatchAllAnswerIsNotALeak(t *testing.T) {
+	page := "<!doctype html><html><head><title>Things</title></head><body><div id=root></div></body></html>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	cfg.Users[0].Owns = nil // alice owns nothing: only the decoy tells her answers apart
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
 }
