@@ -157,16 +157,42 @@ func contentEvidence(attack, control body, ex exclusions, victim, attacker strin
 		}
 	}
 	n := len(matched)
-	if !((n >= 2 && 3*n >= len(distinct)) || (n >= 1 && len(distinct) <= 2 && len(matched[0].Value) >= 3)) {
-		return nil
-	}
 	why := fmt.Sprintf("content of %s's own response, absent from %s's objects (%d of %d distinguishing values)", victim, attacker, n, len(distinct))
+	if !((n >= 2 && 3*n >= len(distinct)) || (n >= 1 && len(distinct) <= 2 && len(matched[0].Value) >= 3)) {
+		// Another route or version may shape the same data differently
+		// ({"items":[{"id":…}]} against {"results":[{"key_id":…}]}): fall
+		// back to values unlikely by chance, wherever they stand.
+		matched = specificMatches(distinct, attack)
+		if n = len(matched); n < 2 {
+			return nil
+		}
+		why = fmt.Sprintf("values of %s's own response, absent from %s's objects, found at other paths (%d specific values)", victim, attacker, n)
+	}
 	var out []Evidence
 	for _, l := range matched {
 		if len(out) == maxEvidence {
 			break
 		}
 		out = append(out, Evidence{Path: l.Path, Value: truncate(l.Value, 120), Why: why})
+	}
+	return out
+}
+
+// specificMatches are the distinguishing leaves whose values are unlikely
+// by chance (strongKind) and stand anywhere in the attack response.
+func specificMatches(distinct []leaf, attack body) []leaf {
+	want := map[string]bool{}
+	for _, l := range distinct {
+		if strongKind(l.Value) != "" {
+			want[l.Value] = true
+		}
+	}
+	var out []leaf
+	for _, l := range attack.Leaves {
+		if want[l.Value] {
+			delete(want, l.Value) // each value once, at the attack's own path
+			out = append(out, l)
+		}
 	}
 	return out
 }

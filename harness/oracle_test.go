@@ -182,3 +182,18 @@ func TestOracleHeaders(t *testing.T) {
 		})
 	}
 }
+
+func TestOracleContentAtOtherPaths(t *testing.T) {
+	control := `{"items":[{"id":"key_01HW7PZ4A8N1XK3E6R0DVB5QCM","name":"Grafana dashboard","created_at":"2024-03-01T09:00:00Z"}]}`
+	legacy := `{"count":1,"results":[{"key_id":"key_01HW7PZ4A8N1XK3E6R0DVB5QCM","name":"Grafana dashboard","created_at":"2024-03-01T09:00:00Z"}]}`
+	own := `{"items":[{"id":"key_01HV3K8Q2M9ZC4T7RX5B1N6WAE","name":"Zapier sync","created_at":"2024-01-11T10:00:00Z"}]}`
+	v := MarkerOracle{}.Judge(Trial{Attacker: alice, Victim: &bob, Others: []Party{bob}, Attack: ok(legacy),
+		Control: xp(ok(control)), AttackerOwn: []Exchange{ok(own)}})
+	require.Equal(t, Leak, v.Outcome, "%v", v.Reasons)
+	assert.True(t, hasPath(v.Evidence, "$.results[0].key_id"), "%v", v.Evidence)
+
+	// One shared-looking value is not enough.
+	v = MarkerOracle{}.Judge(Trial{Attacker: alice, Victim: &bob, Others: []Party{bob}, Attack: ok(`{"results":[{"created_at":"2024-03-01T09:00:00Z"}]}`),
+		Control: xp(ok(control)), AttackerOwn: []Exchange{ok(own)}})
+	assert.Equal(t, Safe, v.Outcome, "%v", v.Evidence)
+}
