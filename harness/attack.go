@@ -24,7 +24,7 @@ type outcome struct {
 	skipped string            // why the case was not sent
 	fill    map[string]string // the other id parameters as sent
 	scope   string            // "" or "victim-scope" when the other ids were the victim's too
-	route   string            // an alternate path template the attack used, or ""
+	via     via               // an alternate route or method the attack used
 }
 
 // attackParam draws the group's cases, runs them and reports each as a
@@ -49,9 +49,7 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
 		if r.scope != "" {
 			name = r.scope + ":" + name
 		}
-		if r.route != "" {
-			name = "route" + strings.ReplaceAll(r.route, "/", "_") + ":" + name
-		}
+		name = r.via.prefix() + name
 		t.Run(name, func(t TB) { s.reportCase(t, g, r) })
 	}
 	return true, ""
@@ -84,6 +82,7 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []Case, own []Excha
 	// Alternate routes are another flaw: they neither stop the id variants
 	// nor are stopped by a leaking swap on the documented route.
 	out = append(out, s.routeCases(ctx, g, cases, own)...)
+	out = append(out, s.methodCases(ctx, g, cases, own)...)
 	if leaked != nil {
 		for _, j := range rest {
 			out[j] = &outcome{c: cases[j], fill: g.fill, skipped: "not sent: the plain swap " + leaked.url + " already leaks; this variant could only shrink to it"}
@@ -157,17 +156,17 @@ func (s *Scan) parallel(ctx context.Context, idx []int, f func(int)) {
 // runCase sends one case as the attacker and judges it; a leak is shrunk
 // when shrink is set.
 func (s *Scan) runCase(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, shrink bool) *outcome {
-	return s.runCaseOn(ctx, g, c, own, fill, "", shrink)
+	return s.runCaseOn(ctx, g, c, own, fill, via{}, shrink)
 }
 
-// runCaseOn is runCase with the attack sent on route (a path template) when
-// route is not "": the control stays on the documented route.
-func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, route string, shrink bool) *outcome {
-	o := &outcome{c: c, url: g.url(c.Wire, fill), fill: fill}
-	if route != "" {
-		o.url, o.route = g.urlOn(route, c.Wire, fill), route
+// runCaseOn is runCase with the attack sent another way (an alternate route
+// or method); the control stays on the documented route and method.
+func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, v via, shrink bool) *outcome {
+	o := &outcome{c: c, url: g.url(c.Wire, fill), fill: fill, via: v}
+	if v.route != "" {
+		o.url = g.urlOn(v.route, c.Wire, fill)
 	}
-	o.attack = s.memo.do(ctx, s.client, g.a, g.op.Op.Method, o.url)
+	o.attack = s.memo.do(ctx, s.client, g.a, v.methodOr(g.op.Op.Method), o.url)
 	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
 	owner := c.Owner
 	if owner == "" {
@@ -183,7 +182,7 @@ func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, 
 		trial.Victim = &p
 		trial.Control = g.control(ctx, u, c.Base)
 	}
-	o.verdict = s.oracle.Judge(trial)
+	o.verdict = guardVerdict(s.oracle.Judge(trial), o.attack, trial.Control)
 	if o.verdict.Outcome == Leak && shrink {
 		s.shrink(ctx, g, o, own)
 	}
@@ -204,7 +203,7 @@ func (s *Scan) shrink(ctx context.Context, g *group, o *outcome, own []Exchange)
 				continue // a simpler form of the same object only: another id is another finding
 			}
 			steps++
-			r := s.runCaseOn(ctx, g, simpler, own, o.fill, o.route, false)
+			r := s.runCaseOn(ctx, g, simpler, own, o.fill, o.via, false)
 			o.steps = append(o.steps, fmt.Sprintf("%s=%s: %s", simpler.Mutation(), simpler.Wire, r.verdict.Outcome))
 			if r.verdict.Outcome == Leak && r.verdict.Victim == cur.verdict.Victim {
 				cur, progressed = r, true

@@ -2,11 +2,8 @@ package harness
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -26,7 +23,7 @@ const acceptHeader = "application/json, */*;q=0.5"
 const maxRedirects = 5
 
 // ClientOptions configures a Client; the zero value (with a BaseURL) is safe:
-// GET and HEAD only, DefaultRate, verified TLS.
+// GET and HEAD only, DefaultRate, verified TLS, bounded waits and bodies.
 type ClientOptions struct {
 	// BaseURL is required: requests only ever go to its origin
 	// (scheme, host and port); any path prefix is the caller's business.
@@ -43,17 +40,44 @@ type ClientOptions struct {
 	// Timeout bounds a whole request, redirects and body included;
 	// 0 = DefaultTimeout.
 	Timeout time.Duration
+	// ConnectTimeout bounds the TCP connect and the TLS handshake;
+	// 0 = DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// HeaderTimeout bounds the wait for response headers; 0 = Timeout.
+	HeaderTimeout time.Duration
 	// MaxBody is how many bytes of each (decompressed) body are kept;
 	// 0 = DefaultMaxBody.
 	MaxBody int64
-	// MaxRequests is the budget of requests sent; 0 = unlimited.
+	// MaxRequests is the budget of requests sent, retries and logins
+	// included; 0 = unlimited.
 	MaxRequests int
+	// MaxTimeouts is how many timeouts (or rate-limit give-ups) in a row on
+	// one operation (see WithOperation) stop further requests to it;
+	// 0 = DefaultMaxTimeouts, -1 = never.
+	MaxTimeouts int
+	// MaxRetries is how often a 429 or 503 is retried; 0 = DefaultMaxRetries,
+	// -1 = never.
+	MaxRetries int
+	// MaxRetryWait caps one wait that Retry-After asks for; a server asking
+	// for more is given up on. 0 = DefaultMaxRetryWait.
+	MaxRetryWait time.Duration
+	// RefreshCooldown is the least time between two logins of one user
+	// prompted by a 401; 0 = DefaultRefreshCooldown.
+	RefreshCooldown time.Duration
+	// CAFile is a PEM file of CA certificates trusted besides the system's.
+	CAFile string
+	// InsecureSkipVerify turns TLS certificate checks off; Warnings says so.
+	InsecureSkipVerify bool
 	// Transport sends the requests; nil = a tuned *http.Transport (proxy from
-	// the environment, TLS verified, dial/TLS/response-header timeouts).
+	// the environment, TLS verified, connect/TLS/header timeouts). CAFile and
+	// InsecureSkipVerify apply only to that default transport.
 	Transport http.RoundTripper
 	// Secrets are every user's token; bodies stay raw for judging, and
 	// Client.Redact hides the tokens in anything shown to a person.
 	Secrets []Secret
+	// Keyring receives the tokens obtained by logging in, so that whoever
+	// redacts with it hides them too; nil = a keyring of the client's own.
+	Keyring *Keyring
 }
 
 // Exchange is one request and its outcome; a transport failure is data (Err),
@@ -70,16 +94,20 @@ type Exchange struct {
 	// Err is "" or the reason: "timeout after 15s", "connection refused",
 	// "redirect to another origin refused: URL", "method POST not allowed by
 	// config methods (GET, HEAD)", "request budget of N reached", "URL leaves
-	// the configured origin"...
+	// the configured origin", "rate-limited: ..."... Tokens are redacted.
 	Err      string
 	Duration time.Duration
+	// Retries is how many times the request was sent again after a 429 or
+	// 503, or after a fresh login on a 401.
+	Retries int
 }
 
 // Client is the one HTTP client of the harness: every request goes through
-// its allow-list, origin check, rate limit, concurrency limit and budget.
-// It is safe for concurrent use.
+// its allow-list, origin check, breaker, rate limit, concurrency limit and
+// budget. It is safe for concurrent use.
 type Client struct {
 	origin  string // scheme://host:port, lower case, port explicit
+	base    string // BaseURL without a trailing slash, for login paths
 	methods []string
 	limiter *rate.Limiter // nil = unlimited
 	sem     chan struct{}
@@ -87,8 +115,15 @@ type Client struct {
 	maxBody int64
 	budget  int64 // 0 = unlimited
 	sent    atomic.Int64
+	refused atomic.Int64 // requests not sent because the budget was spent
 	hc      *http.Client
 	secrets []Secret
+	keys    *Keyring
+	retry   *retryPolicy
+	breaker *breaker
+	logins  *logins
+	// insecure is set when TLS checks are off, for Warnings.
+	insecure bool
 }
 
 // errBudget marks a request refused by the budget.
@@ -106,19 +141,25 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: BaseURL: %v", err)
 	}
-	c := &Client{origin: origin, secrets: opts.Secrets}
+	c := &Client{origin: origin, base: strings.TrimRight(opts.BaseURL, "/"), secrets: opts.Secrets, keys: opts.Keyring}
+	if c.keys == nil {
+		c.keys = &Keyring{}
+	}
 	if err := c.setLimits(opts); err != nil {
 		return nil, err
 	}
 	tr := opts.Transport
 	if tr == nil {
-		tr = defaultTransport(cap(c.sem), c.timeout)
+		if tr, err = c.defaultTransport(opts); err != nil {
+			return nil, err
+		}
 	}
 	c.hc = &http.Client{Transport: &countingTransport{c: c, next: tr}, CheckRedirect: c.checkRedirect}
 	return c, nil
 }
 
-// setLimits fills methods, rate, concurrency, timeout, body size and budget.
+// setLimits fills methods, rate, concurrency, timeout, body size, budget,
+// retries, breaker and logins.
 func (c *Client) setLimits(opts ClientOptions) error {
 	c.methods = []string{"GET", "HEAD"}
 	if len(opts.Methods) > 0 {
@@ -133,8 +174,11 @@ func (c *Client) setLimits(opts ClientOptions) error {
 	switch {
 	case opts.Rate < 0:
 		return fmt.Errorf("client: Rate %v is negative; give requests per second or set RateUnlimited", opts.Rate)
-	case opts.Concurrency < 0, opts.Timeout < 0, opts.MaxBody < 0, opts.MaxRequests < 0:
-		return errors.New("client: Concurrency, Timeout, MaxBody and MaxRequests must not be negative (0 = default)")
+	case opts.Concurrency < 0, opts.Timeout < 0, opts.MaxBody < 0, opts.MaxRequests < 0,
+		opts.ConnectTimeout < 0, opts.HeaderTimeout < 0, opts.MaxRetryWait < 0, opts.RefreshCooldown < 0:
+		return errors.New("client: Concurrency, Timeout, ConnectTimeout, HeaderTimeout, MaxBody, MaxRequests, MaxRetryWait and RefreshCooldown must not be negative (0 = default)")
+	case opts.MaxTimeouts < -1, opts.MaxRetries < -1:
+		return errors.New("client: MaxTimeouts and MaxRetries must be -1 (never), 0 (default) or more")
 	}
 	if !opts.RateUnlimited {
 		r := opts.Rate
@@ -145,15 +189,15 @@ func (c *Client) setLimits(opts ClientOptions) error {
 		c.limiter = rate.NewLimiter(rate.Limit(r), 1)
 	}
 	c.sem = make(chan struct{}, orDefault(opts.Concurrency, DefaultConcurrency))
-	c.timeout = opts.Timeout
-	if c.timeout == 0 {
-		c.timeout = DefaultTimeout
-	}
+	c.timeout = orDefaultDuration(opts.Timeout, DefaultTimeout)
 	c.maxBody = opts.MaxBody
 	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxBody
 	}
 	c.budget = int64(opts.MaxRequests)
+	c.retry = newRetryPolicy(opts)
+	c.breaker = newBreaker(orDefault(opts.MaxTimeouts, DefaultMaxTimeouts))
+	c.logins = newLogins(orDefaultDuration(opts.RefreshCooldown, DefaultRefreshCooldown))
 	return nil
 }
 
@@ -164,41 +208,41 @@ func orDefault(v, def int) int {
 	return v
 }
 
-// defaultTransport is tuned for a scan: bounded waits at every stage, TLS
-// verified, idle connections kept for the in-flight limit.
-func defaultTransport(concurrency int, timeout time.Duration) *http.Transport {
-	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:     &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout: 10 * time.Second,
-		// A backstop only: the per-request context fires first and gives
-		// the clearer "timeout after" reason.
-		ResponseHeaderTimeout: timeout + time.Second,
-		ExpectContinueTimeout: time.Second,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   concurrency,
-		IdleConnTimeout:       90 * time.Second,
+func orDefaultDuration(v, def time.Duration) time.Duration {
+	if v == 0 {
+		return def
 	}
+	return v
 }
 
-// Requests is how many requests were actually sent, redirect hops included;
-// refused requests (budget, method, origin) are not counted.
+// Requests is how many requests were actually sent, redirect hops, retries
+// and logins included; refused requests (budget, method, origin, breaker)
+// are not counted.
 func (c *Client) Requests() int64 { return c.sent.Load() }
 
-// Redact hides every configured token in text.
-func (c *Client) Redact(text string) string { return Redact(text, c.secrets...) }
+// Exhausted reports whether the request budget is spent, so a runner can
+// stop planning more work.
+func (c *Client) Exhausted() bool { return c.budget > 0 && c.sent.Load() >= c.budget }
+
+// Redact hides every configured token, and every token obtained by logging
+// in, in text.
+func (c *Client) Redact(text string) string {
+	return Redact(text, append(c.keys.Secrets(), c.secrets...)...)
+}
 
 // Do sends one request as user with its Bearer token. wireURL is absolute and
 // must be on the base origin; its path and query are sent byte for byte as
 // given, so encodings such as "%2538", "+8", ";x" or "%00" reach the server
-// exactly. user may be nil for an unauthenticated request.
-func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) Exchange {
-	x := Exchange{Method: method, URL: wireURL}
+// exactly. user may be nil for an unauthenticated request. A ctx carrying an
+// operation (WithOperation) is subject to that operation's breaker.
+func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) (x Exchange) {
+	x = Exchange{Method: method, URL: wireURL}
 	if user != nil {
 		x.User = user.Name
 	}
+	// Reasons quote URLs (a refused redirect's Location may carry the token
+	// the server echoed), so they are redacted on the way out.
+	defer func() { x.Err, x.FinalURL = c.Redact(x.Err), c.Redact(x.FinalURL) }()
 	if !hasString(c.methods, method) {
 		x.Err = fmt.Sprintf("method %s not allowed by config methods (%s)", method, strings.Join(c.methods, ", "))
 		return x
@@ -208,22 +252,22 @@ func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) Exc
 		x.Err = reason
 		return x
 	}
-	if c.budget > 0 && c.sent.Load() >= c.budget {
+	if reason := c.breaker.refusal(ctx); reason != "" {
+		x.Err = reason
+		return x
+	}
+	if c.Exhausted() {
+		c.refused.Add(1)
 		x.Err = c.budgetReason()
 		return x
 	}
 	if err := c.acquire(ctx); err != nil {
-		x.Err = "canceled: " + err.Error()
+		x.Err = "canceled: " + context.Cause(ctx).Error()
 		return x
 	}
 	defer func() { <-c.sem }()
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
-			x.Err = "canceled while waiting for the rate limit: " + err.Error()
-			return x
-		}
-	}
-	c.send(ctx, req, user, &x)
+	overloaded := c.exchange(ctx, req, user, &x)
+	c.breaker.record(ctx, overloaded, x.Status != 0)
 	return x
 }
 
@@ -241,73 +285,16 @@ func (c *Client) acquire(ctx context.Context) error {
 	}
 }
 
-// send performs the request under the per-request timeout and fills x.
-func (c *Client) send(ctx context.Context, req *http.Request, user *User, x *Exchange) {
-	start := time.Now()
-	defer func() { x.Duration = time.Since(start) }()
-	tctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	note := &redirectNote{paid: true}
-	req = req.WithContext(context.WithValue(tctx, redirectNoteKey{}, note))
-	if user != nil {
-		req.Header.Set("Authorization", "Bearer "+user.Token.Reveal())
+// Warnings are the lines a report should carry about how the client ran:
+// TLS checks off, the budget spent, rate limiting, operations stopped.
+func (c *Client) Warnings() []string {
+	var out []string
+	if c.insecure {
+		out = append(out, insecureWarning)
 	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		x.Err = c.describe(ctx, err)
-		return
+	if n := c.refused.Load(); n > 0 {
+		out = append(out, fmt.Sprintf("request budget of %d reached: %d requests were not sent; raise maxRequests, lower cases, or split the run with BOLA_SHARD", c.budget, n))
 	}
-	defer closeBody(resp.Body, x)
-	x.Status, x.Header = resp.StatusCode, resp.Header
-	if resp.Request != nil && resp.Request.URL != nil && note.hops > 0 {
-		x.FinalURL = resp.Request.URL.String()
-	}
-	if note.refused != "" {
-		x.Err = note.refused
-	}
-	if req.Method == http.MethodHead {
-		return
-	}
-	c.readBody(ctx, resp.Body, x)
-}
-
-// readBody keeps at most maxBody bytes; one byte more tells truncation apart
-// from a body of exactly maxBody bytes. The limit applies after the
-// transport's gzip decoding, so a compression bomb stays small.
-func (c *Client) readBody(ctx context.Context, body io.Reader, x *Exchange) {
-	b, err := io.ReadAll(io.LimitReader(body, c.maxBody+1))
-	if int64(len(b)) > c.maxBody {
-		b, x.Truncated = b[:c.maxBody], true
-	}
-	x.Body = b
-	if err != nil && x.Err == "" {
-		x.Err = "reading body: " + c.describe(ctx, err)
-	}
-}
-
-// closeBody closes a response body; a failure there changes nothing the
-// exchange says, unless nothing else went wrong.
-func closeBody(body io.Closer, x *Exchange) {
-	if err := body.Close(); err != nil && x.Err == "" && !x.Truncated {
-		x.Err = "closing body: " + err.Error()
-	}
-}
-
-// describe turns a transport error into a short reason for the report.
-func (c *Client) describe(ctx context.Context, err error) string {
-	switch {
-	case errors.Is(err, errBudget):
-		return c.budgetReason()
-	case ctx.Err() != nil:
-		return "canceled: " + ctx.Err().Error()
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timeout after " + c.timeout.String()
-	case isConnRefused(err):
-		return "connection refused"
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timeout: " + unwrapURLError(err).Error()
-	}
-	return unwrapURLError(err).Error()
+	out = append(out, c.retry.warnings()...)
+	return append(out, c.breaker.warnings()...)
 }

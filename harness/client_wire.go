@@ -139,7 +139,8 @@ type countingTransport struct {
 }
 
 // RoundTrip reserves one request of the budget, waits for the rate limiter
-// (except for the first hop, which Do already paid), and sends.
+// (except for the first hop, which Do already paid), and sends. Logins and
+// retries come through here too, so they count against budget and rate.
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err // not sent, so not counted
@@ -153,6 +154,7 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		}
 	}
 	if !t.c.reserve() {
+		t.c.refused.Add(1)
 		return nil, errBudget
 	}
 	return t.next.RoundTrip(req)

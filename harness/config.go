@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -59,6 +60,24 @@ type Config struct {
 	Timeout     time.Duration  // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
 	MaxRequests int            // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
 
+	// Staging safety (config_staging.go reads these keys).
+	TimeBudget     time.Duration // key `timeBudget` (e.g. "10m"): the whole run; 0 = none
+	ConnectTimeout time.Duration // key `connectTimeout`: TCP connect and TLS handshake, default DefaultConnectTimeout
+	HeaderTimeout  time.Duration // key `headerTimeout`: waiting for response headers, default: the timeout
+	MaxBody        int64         // key `maxBody`: bytes of each (decompressed) body kept, default DefaultMaxBody
+	MaxTimeouts    int           // key `maxTimeouts`: timeouts in a row that stop an operation, default DefaultMaxTimeouts; -1 = never
+	CAFile         string        // key `caFile`: PEM file of extra trusted CAs, resolved relative to the config file
+	// InsecureSkipVerify (key `insecureSkipVerify: true`) turns TLS
+	// certificate checks off, with a warning in the log and the report.
+	InsecureSkipVerify bool
+	// NoHarvest (key `harvest: false`) turns off harvesting, which looks
+	// users' object ids up in the API's listings before attacking.
+	NoHarvest bool
+
+	// keys holds secrets learnt during the run (login tokens), so that
+	// Secrets, and every redaction built on it, covers them.
+	keys *Keyring
+
 	// lines maps keys ("rate", "users[1].token") to their line in File, so
 	// Validate can point at the line for configs read from a file.
 	lines map[string]int
@@ -82,6 +101,14 @@ type User struct {
 	TokenVar string
 	Identity map[string]string   // values that mark this user's own data, as text
 	Owns     map[string][]string // object ids this user owns, keyed by parameter name, as text
+	// TokenFile (key `tokenFile`) is the file the token was read from,
+	// resolved relative to the config file; "" when the token came otherwise.
+	TokenFile string
+	// TokenCommand (key `tokenCommand`) is the command, run without a shell,
+	// whose standard output is the token (a vault CLI); nil when unused.
+	TokenCommand []string
+	// Login (key `login`) gets the token from the API itself; nil when unused.
+	Login *Login
 }
 
 // ConfigError is a problem with a config: where it is and how to fix it.
@@ -178,6 +205,11 @@ func parseConfig(file string, data, spec []byte, env func(string) (string, bool)
 	if len(p.unset) > 0 {
 		return nil, errors.Join(p.unset...)
 	}
+	// Token files and commands are read last: a command (a vault CLI) runs
+	// only for a config that is otherwise sound and complete.
+	if err := c.LoadTokens(context.Background()); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -190,20 +222,21 @@ func configName(file string) string {
 // checkSpecFile makes sure the spec exists, unless its bytes were given.
 func (c *Config) checkSpecFile() error {
 	if c.SpecData != nil {
-		return nil
+		return c.checkSpecSize(int64(len(c.SpecData)))
 	}
-	if _, err := os.Stat(c.Spec); err != nil {
-		abs, aerr := filepath.Abs(c.Spec)
-		if aerr != nil {
-			abs = c.Spec
-		}
-		msg := fmt.Sprintf("%s not found (looked at %s); check the path, it is relative to the config file", c.lineSpec(), abs)
-		if !errors.Is(err, os.ErrNotExist) {
-			msg = fmt.Sprintf("%s cannot be read (%v); check the path and its permissions", c.lineSpec(), err)
-		}
-		return c.errf("spec", "%s", msg)
+	info, err := os.Stat(c.Spec)
+	if err == nil {
+		return c.checkSpecSize(info.Size())
 	}
-	return nil
+	abs, aerr := filepath.Abs(c.Spec)
+	if aerr != nil {
+		abs = c.Spec
+	}
+	msg := fmt.Sprintf("%s not found (looked at %s); check the path, it is relative to the config file", c.lineSpec(), abs)
+	if !errors.Is(err, os.ErrNotExist) {
+		msg = fmt.Sprintf("%s cannot be read (%v); check the path and its permissions", c.lineSpec(), err)
+	}
+	return c.errf("spec", "%s", msg)
 }
 
 // lineSpec is the spec path as the user wrote it, relative to the config.
@@ -277,14 +310,17 @@ func (c *Config) checkUsers(skip map[string]bool) error {
 			return c.errf(key+".name", "missing; give every user a name such as alice")
 		case !userNameRE.MatchString(u.Name):
 			return c.errf(key+".name", "%q is not a usable name; use letters, digits, '_', '.' or '-'", u.Name)
-		case u.Token.IsZero() && !skip[key+".token"]:
-			return c.errf(key+".token", "missing for %s; add `token: ${%s}` and export %s", u.Name, tokenVarFor(u.Name), tokenVarFor(u.Name))
+		case u.Token.IsZero() && !skip[key+".token"] && !u.hasTokenSource():
+			return c.errf(key+".token", "missing for %s; add `token: ${%s}` and export %s (or use tokenFile, tokenCommand or login)", u.Name, tokenVarFor(u.Name), tokenVarFor(u.Name))
 		}
 		if j, dup := seen[strings.ToLower(u.Name)]; dup {
 			return c.errf(key+".name", "%q is also users[%d]; give each user a different name", u.Name, j)
 		}
 		seen[strings.ToLower(u.Name)] = i
 		if err := c.checkToken(key+".token", u); err != nil {
+			return err
+		}
+		if err := c.checkLogin(key+".login", u); err != nil {
 			return err
 		}
 	}
@@ -344,7 +380,7 @@ func (c *Config) checkNumbers() error {
 	case c.MaxRequests < 0:
 		return c.errf("maxRequests", "%d is negative; give a request budget (0 = default %d)", c.MaxRequests, DefaultMaxRequests)
 	}
-	return nil
+	return c.checkStaging()
 }
 
 // httpMethods are the methods a config may allow.
@@ -403,24 +439,45 @@ func (c *Config) checkShared() error {
 // (unlimited in the config) becomes RateUnlimited.
 func (c *Config) ClientOptions(baseURL string) ClientOptions {
 	return ClientOptions{
-		BaseURL:       baseURL,
-		Methods:       c.Methods,
-		Rate:          c.Rate,
-		RateUnlimited: c.Rate == 0,
-		Concurrency:   c.Concurrency,
-		Timeout:       c.Timeout,
-		MaxRequests:   c.MaxRequests,
-		Secrets:       c.Secrets(),
+		BaseURL:            baseURL,
+		Methods:            c.Methods,
+		Rate:               c.Rate,
+		RateUnlimited:      c.Rate == 0,
+		Concurrency:        c.Concurrency,
+		Timeout:            c.Timeout,
+		ConnectTimeout:     c.ConnectTimeout,
+		HeaderTimeout:      c.HeaderTimeout,
+		MaxBody:            c.MaxBody,
+		MaxRequests:        c.MaxRequests,
+		MaxTimeouts:        c.MaxTimeouts,
+		CAFile:             c.CAFile,
+		InsecureSkipVerify: c.InsecureSkipVerify,
+		Secrets:            c.Secrets(),
+		Keyring:            c.Keyring(),
 	}
 }
 
-// Secrets returns every user's token, for Redact.
+// Keyring is where secrets learnt during the run (login tokens) are kept;
+// it is created on first use, which Prepare does before any concurrency.
+func (c *Config) Keyring() *Keyring {
+	if c.keys == nil {
+		c.keys = &Keyring{}
+	}
+	return c.keys
+}
+
+// Secrets returns every user's token, login credentials and the tokens
+// obtained by logging in so far, for Redact.
 func (c *Config) Secrets() []Secret {
 	out := make([]Secret, 0, len(c.Users))
 	for _, u := range c.Users {
 		out = append(out, u.Token)
+		if u.Login != nil {
+			out = append(out, u.Login.Body)
+			out = append(out, u.Login.credentials...)
+		}
 	}
-	return out
+	return append(out, c.keys.Secrets()...)
 }
 
 // User returns the user called name, or nil.

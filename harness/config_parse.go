@@ -19,8 +19,10 @@ import (
 // Keys a config may use, in the order error messages list them.
 var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
-		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests"}
-	userKeys   = []string{"name", "token", "identity", "owns"}
+		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
+		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
+		"harvest"}
+	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
 
@@ -82,6 +84,7 @@ func applyDefaults(c *Config) {
 	if c.FixtureMode == "" {
 		c.FixtureMode = FixtureFixed
 	}
+	applyStagingDefaults(c)
 }
 
 // document decodes exactly one YAML document whose top level is a mapping.
@@ -190,6 +193,10 @@ func (p *parser) topField(c *Config, f field) error {
 		err = p.readString("fixtureMode", f.value, "", func(s string) { c.FixtureMode = s })
 	case "shared":
 		c.Shared, err = p.readShared(f.value)
+	case "harvest":
+		err = p.readNumber("harvest", f.value, func(s string) error { return parseHarvest(s, &c.NoHarvest) })
+	default:
+		err = p.stagingField(c, f)
 	}
 	return err
 }

@@ -45,11 +45,20 @@ func (p *parser) readUser(prefix string, n *yaml.Node) (User, error) {
 	if who == "" {
 		who = prefix
 	}
+	if err := p.oneTokenSource(prefix, n, fields, who); err != nil {
+		return u, err
+	}
 	for _, f := range fields {
 		key := prefix + "." + f.key
 		switch f.key {
 		case "token":
 			err = p.readToken(key, f.value, who, &u)
+		case "tokenFile":
+			err = p.readString(key, f.value, who, func(s string) { u.TokenFile = p.relative(s) })
+		case "tokenCommand":
+			u.TokenCommand, err = p.readCommand(key, f.value, who)
+		case "login":
+			u.Login, err = p.readLogin(key, f.value, who)
 		case "identity":
 			u.Identity, err = p.readIdentity(key, f.value, who)
 		case "owns":

@@ -66,6 +66,11 @@ func RunFile(ctx context.Context, path string, explicit bool, opts Options, t TB
 	if err != nil {
 		return nil, err
 	}
+	if opts.Shard.IsZero() {
+		if opts.Shard, err = ShardFromEnv(nil); err != nil {
+			return nil, err
+		}
+	}
 	return RunConfig(ctx, cfg, opts, t)
 }
 

@@ -30,8 +30,19 @@ type body struct {
 	Empty  bool // no content: empty, null, {}, [] or only empty containers
 }
 
-// parseBody parses JSON bodies into leaves; anything else stays text.
+// parseBody parses JSON bodies into leaves; anything else stays text. Bodies
+// of minCachedBody bytes or more are parsed once (parsedBodies): the oracle
+// reads the victim's control and the attacker's own objects for every case
+// of a group, and the memo hands it the same bytes each time.
 func parseBody(raw []byte) body {
+	if len(raw) < minCachedBody {
+		return parseBodyNow(raw)
+	}
+	return parsedBodies.parse(raw)
+}
+
+// parseBodyNow parses raw without the cache.
+func parseBodyNow(raw []byte) body {
 	b := body{Raw: raw}
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {

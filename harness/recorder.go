@@ -21,6 +21,14 @@ type recorder struct {
 	order    [][3]string
 	stats    Stats
 	nv       []NoVerdictCase
+	perOp    []OperationStat
+}
+
+// operationRequests records the requests one operation's attack sent.
+func (r *recorder) operationRequests(op string, n int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.perOp = append(r.perOp, OperationStat{Operation: op, Requests: n})
 }
 
 func newRecorder(s *Scan) *recorder {
@@ -91,7 +99,8 @@ func (r *recorder) report(d time.Duration) *Report {
 	st.DurationMs = d.Milliseconds()
 	rep := &Report{Version: ReportVersion, Seed: s.seed, BaseURL: s.baseURL, Config: s.cfg.File, Spec: s.cfg.Spec,
 		Findings: append([]Finding{}, r.findings...), Skipped: append([]Skip{}, r.skipped...), Stats: st,
-		Warnings: append([]string(nil), s.plan.Warnings...), NoVerdicts: append([]NoVerdictCase(nil), r.nv...)}
+		Warnings: append([]string(nil), s.plan.Warnings...), NoVerdicts: append([]NoVerdictCase(nil), r.nv...),
+		PerOperation: append([]OperationStat(nil), r.perOp...)}
 	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Operation < rep.Findings[j].Operation })
 	for _, k := range r.order {
 		c := *r.cells[k]

@@ -25,6 +25,11 @@ type Report struct {
 	// NoVerdicts lists cases that could not be judged, with the reason, so
 	// that nothing passes silently (capped; Stats counts them all).
 	NoVerdicts []NoVerdictCase `json:"noVerdicts,omitempty"`
+	// PerOperation counts the requests each attacked operation cost.
+	PerOperation []OperationStat `json:"perOperation,omitempty"`
+	// Harvest lists the requests that looked users' object ids up and the
+	// ids found (harvest.go); nil when the scan did not harvest.
+	Harvest *HarvestReport `json:"harvest,omitempty"`
 }
 
 // Finding is one leak: who read whose object, how, and the proof.
@@ -50,6 +55,11 @@ type Finding struct {
 	Reasons []string `json:"reasons"`
 	Test    string   `json:"test,omitempty"`
 	Origin  Origin   `json:"origin,omitempty"`
+	// Remediation is the fix for this kind of flaw (Remediation(Kind)).
+	Remediation string `json:"remediation,omitempty"`
+	// Control is the victim's own request for the object, the oracle's
+	// baseline; replay sends it again as the victim.
+	Control string `json:"control,omitempty"`
 }
 
 // Stats counts the run.
@@ -74,6 +84,12 @@ type MatrixCell struct {
 	Cases     int    `json:"cases"`
 	Leaks     int    `json:"leaks"`
 	NoVerdict int    `json:"noVerdict"`
+}
+
+// OperationStat is what attacking one operation cost.
+type OperationStat struct {
+	Operation string `json:"operation"`
+	Requests  int64  `json:"requests"`
 }
 
 // NoVerdictCase is one case that could not be judged.

@@ -42,14 +42,18 @@ func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
 		Mutation: m.c.Mutation(), Value: m.c.Wire, URL: m.url, Status: m.attack.Status,
 		Severity: "high", CWE: "CWE-639", Evidence: redactEvidence(m.verdict.Evidence, s.cfg.Secrets()),
 		Curl: curlLine(g.op.Op.Method, m.url, g.a.TokenVar), Kind: flawKind(g, m.c, o.scope),
-		Reasons: m.verdict.Reasons, Test: test, Origin: g.op.Op.Origin,
+		Reasons: m.verdict.Reasons, Test: test, Origin: g.op.Op.Origin, Control: s.controlURL(g, m),
 	}
-	if o.route != "" {
-		f.Kind = "alternate-route"
+	switch {
+	case o.via.method != "":
+		f.Kind, f.Mutation = "method-leak", "method-"+o.via.method
+	case o.via.route != "":
+		f.Kind, f.Mutation = "alternate-route", routeMutation(o.via.route)
 	}
 	if m != o {
 		f.FoundAs = o.c.Mutation() + "=" + o.c.Wire
 	}
+	f.Remediation = Remediation(f.Kind)
 	return f
 }
 
@@ -57,7 +61,7 @@ func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
 func flawKind(g *group, c Case, scope string) string {
 	for _, tr := range c.Transforms {
 		switch tr.Kind {
-		case "trailing-slash", "suffix-json", "suffix-semicolon", "trailing-space", "null-byte":
+		case "trailing-slash", "suffix-json", "suffix-semicolon":
 			return "alternate-route"
 		case "comma-list", "array":
 			return "list-confusion"

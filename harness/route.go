@@ -4,7 +4,33 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 )
+
+// via is another way to send a case than the documented one.
+type via struct {
+	route  string // an alternate path template, or ""
+	method string // another method for the same resource, or ""
+}
+
+func (v via) methodOr(m string) string {
+	if v.method != "" {
+		return v.method
+	}
+	return m
+}
+
+// prefix marks the case's subtest name with the way it was sent.
+func (v via) prefix() string {
+	out := ""
+	if v.route != "" {
+		out += "route" + strings.ReplaceAll(v.route, "/", "_") + ":"
+	}
+	if v.method != "" {
+		out += "method-" + v.method + ":"
+	}
+	return out
+}
 
 // versionRe finds a version segment such as /v2/ or /api/v3/ in a path.
 var versionRe = regexp.MustCompile(`/v([0-9]+)(/|$)`)
@@ -44,9 +70,56 @@ func (s *Scan) routeCases(ctx context.Context, g *group, cases []Case, own []Exc
 		}
 		var out []*outcome
 		for _, r := range routes {
-			out = append(out, s.runCaseOn(ctx, g, c, own, g.fill, r, false))
+			out = append(out, s.runCaseOn(ctx, g, c, own, g.fill, via{route: r}, false))
 		}
 		return out
 	}
 	return nil
+}
+
+// methodCases sends the plain swap of the victim's first id with HEAD on a
+// GET operation whose path documents no HEAD of its own: servers answer HEAD
+// for every GET route, sometimes through a handler that skips the check and
+// still describes the object in its headers. HEAD must be an allowed method.
+func (s *Scan) methodCases(ctx context.Context, g *group, cases []Case, own []Exchange) []*outcome {
+	if g.op.Op.Method != "GET" || !s.methodAllowed("HEAD") || s.spec.hasOperation("HEAD", g.op.Op.Path) {
+		return nil
+	}
+	for _, c := range cases {
+		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+			return []*outcome{s.runCaseOn(ctx, g, c, own, g.fill, via{method: "HEAD"}, false)}
+		}
+	}
+	return nil
+}
+
+func (s *Scan) methodAllowed(m string) bool {
+	methods := s.cfg.Methods
+	if len(methods) == 0 {
+		methods = []string{"GET", "HEAD"}
+	}
+	for _, x := range methods {
+		if strings.EqualFold(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasOperation reports whether the spec documents method on path.
+func (sp *Spec) hasOperation(method, path string) bool {
+	for _, op := range sp.Operations {
+		if op.Method == method && op.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// routeMutation names an alternate route for reports.
+func routeMutation(route string) string {
+	if versionRe.MatchString(route) {
+		return "version-prefix"
+	}
+	return "unversioned-route"
 }

@@ -24,8 +24,18 @@ type Options struct {
 	Oracle Oracle
 	// Log receives progress and warning lines; nil discards them.
 	Log func(format string, args ...any)
+	// Progress, when set, is called before the first operation and after
+	// each one with the operations done, their total, the requests sent and
+	// the findings so far: the CLI draws its live progress line from it.
+	Progress func(done, total int, requests int64, findings int)
 	// Transport replaces the network transport (in-process runs, tests).
 	Transport http.RoundTripper
+	// Shard runs only this part of the operations (CI jobs); the zero
+	// value runs them all. RunFile fills it from BOLA_SHARD when unset.
+	Shard Shard
+	// Handler, when set, serves every request in process (no socket) at
+	// InProcessBaseURL; it replaces a fixture and Transport (inprocess.go).
+	Handler http.Handler
 }
 
 // Scan is one prepared run of one config: spec loaded, plan made, client
@@ -43,13 +53,15 @@ type Scan struct {
 	fixtureMode string
 	memo        *memo
 	log         func(format string, args ...any)
+	progress    func(done, total int, requests int64, findings int)
 	rec         *recorder
+	harvested   *HarvestReport // the harvest of the run (harvest.go)
 }
 
 // Prepare loads the config's spec, plans the attack and builds the client.
 // It sends nothing.
 func Prepare(cfg *Config, opts Options) (*Scan, error) {
-	spec, err := loadConfigSpec(cfg)
+	spec, err := loadSpecBounded(cfg, loadConfigSpec)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +72,10 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 	if s.log == nil {
 		s.log = func(string, ...any) {}
 	}
-	s.plan = BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)})
+	if s.progress = opts.Progress; s.progress == nil {
+		s.progress = func(int, int, int64, int) {}
+	}
+	s.plan = opts.Shard.Apply(BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)}))
 	if s.seed = cfg.Seed; s.seed == 0 {
 		s.seed = newSeed()
 	}
@@ -69,12 +84,19 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 	}
 	co := cfg.ClientOptions(s.baseURL)
 	co.Transport = opts.Transport
+	if opts.Handler != nil {
+		co.Transport = inProcessTransport(opts.Handler, co)
+	}
 	s.client, err = NewClient(co)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("%s: %w", cfg.File, err)
 	}
 	s.rec = newRecorder(s)
+	if err := s.prepareStaging(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -89,6 +111,10 @@ func loadConfigSpec(cfg *Config) (*Spec, error) {
 // config's baseURL, or the spec's first absolute server.
 func (s *Scan) startTarget(opts Options) error {
 	cfg := s.cfg
+	if opts.Handler != nil {
+		s.startInProcess()
+		return nil
+	}
 	if cfg.Fixture != "" {
 		if opts.Fixture == nil {
 			return fmt.Errorf("%s: fixture: %q needs a driver that knows the embedded fixture APIs (run it through go test or the CLI)", cfg.File, cfg.Fixture)
@@ -139,22 +165,33 @@ func (s *Scan) BaseURL() string { return s.baseURL }
 // user, reporting each case into t, and returns the report.
 func (s *Scan) Run(ctx context.Context, t TB) *Report {
 	start := time.Now()
+	ctx, cancel := s.budgetContext(ctx)
+	defer cancel()
 	t.Logf("seed %d (replay: BOLA_SEED=%d); base URL %s; %d operations to attack, %d left out",
 		s.seed, s.seed, s.baseURL, len(s.plan.Operations), len(s.plan.Skipped))
 	for _, w := range s.plan.Warnings {
 		s.log("warning: %s", w)
 	}
+	// Harvest first: the attack runs with the ids found in the listings
+	// wherever the config lists none.
+	s.cfg, s.harvested = s.harvest(ctx, t)
+	s.progress(0, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	for i, op := range s.plan.Operations {
-		if ctx.Err() != nil {
-			s.rec.skip(op.Operation, "not attacked: the run was stopped ("+ctx.Err().Error()+")")
+		if why := s.stopReason(ctx); why != "" {
+			s.rec.skip(op.Operation, "not attacked: "+why)
 			continue
 		}
 		before := s.client.Requests()
-		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(ctx, t, op) })
+		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(WithOperation(ctx, op.Operation), t, op) })
+		s.rec.operationRequests(op.Operation, s.client.Requests()-before)
 		s.log("[%d/%d] %s: %d requests, %d findings so far", i+1, len(s.plan.Operations), op.Operation,
 			s.client.Requests()-before, s.rec.findingCount())
+		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	}
-	return s.rec.report(time.Since(start))
+	rep := s.rec.report(time.Since(start))
+	rep.Harvest = s.harvested
+	rep.Warnings = append(rep.Warnings, s.runWarnings(ctx, time.Since(start))...)
+	return rep
 }
 
 // attackOperation runs every attacker-vs-victim pair on one operation.

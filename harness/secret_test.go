@@ -2,9 +2,12 @@ package harness
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +83,60 @@ func TestRedact(t *testing.T) {
 			assert.Equal(t, tt.want, Redact(tt.in, tt.secrets...))
 		})
 	}
+}
+
+func TestRedact_EncodedForms(t *testing.T) {
+	tok := "tok-Abc123.xyz_789~LONG"
+	s := NewSecret(tok)
+	b64 := func(v string) string { return base64.StdEncoding.EncodeToString([]byte(v)) }
+	tests := []struct{ name, in string }{
+		{"raw", "Bearer " + tok},
+		{"query-escaped", "?t=" + url.QueryEscape(tok+"/+")},
+		{"base64", b64(tok)},
+		{"base64 url, unpadded", base64.RawURLEncoding.EncodeToString([]byte(tok))},
+		{"base64 of user:token (Basic)", "Basic " + b64("user:"+tok)},
+		{"base64 of a JSON envelope", b64(`{"access":"` + tok + `","x":1}`)},
+		{"base64 at offset 1", b64("a" + tok + "zz")},
+		{"base64 at offset 2", b64("ab" + tok)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := Redact(tt.in, s)
+			assert.Contains(t, out, "[redacted]")
+			// What is left of an encoded token is at most the few characters
+			// at either end that it shares with its neighbours.
+			dec := decodeAll(out)
+			assert.NotContains(t, dec, tok[3:len(tok)-3], "%q still decodes to most of the token", out)
+			assert.NotContains(t, out, tok)
+		})
+	}
+	assert.Equal(t, "short token ab stays", Redact("short token ab stays", NewSecret("abcdefghijk")), "no false positives from short fragments")
+}
+
+// decodeAll base64-decodes every run of base64 characters in s it can.
+func decodeAll(s string) string {
+	var b strings.Builder
+	b.WriteString(s)
+	for _, field := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" []?=:", r) }) {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			if d, err := enc.DecodeString(field); err == nil {
+				b.WriteString(" " + string(d))
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestKeyring(t *testing.T) {
+	var nilRing *Keyring
+	nilRing.Add(NewSecret("x"))
+	assert.Empty(t, nilRing.Secrets(), "a nil keyring holds nothing and does not panic")
+	k := &Keyring{}
+	k.Add(NewSecret("one"))
+	k.Add(NewSecret("one"))
+	k.Add(Secret{})
+	k.Add(NewSecret("two"))
+	assert.Len(t, k.Secrets(), 2)
+	assert.Equal(t, "Keyring{2 secrets}", fmt.Sprintf("%+v", k))
+	assert.Equal(t, "[redacted] [redacted]", Redact("one two", k.Secrets()...))
 }

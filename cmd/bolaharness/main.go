@@ -1,9 +1,11 @@
 // Command bolaharness finds Broken Object Level Authorization (BOLA, IDOR)
 // in an HTTP API from its OpenAPI document and several users' tokens.
 //
-//	bolaharness scan                      scan the embedded demo API (vulnerable mode)
-//	bolaharness scan -config F -report R  scan the API a config describes
-//	bolaharness plan -spec F              show what would be attacked; sends nothing
+//	bolaharness scan                          scan the embedded demo API (vulnerable mode)
+//	bolaharness scan -config F -sarif R.sarif scan the API a config describes
+//	bolaharness plan -spec F                  show what would be attacked; sends nothing
+//	bolaharness replay -report R.json         send a report's findings again: fixed yet?
+//	bolaharness merge -o all.json R1 R2       combine the reports of sharded scans
 //
 // Exit status: 0 clean, 1 leaks found, 2 usage or config error.
 package main
@@ -36,6 +38,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return scanCmd(args[1:], stdout, stderr)
 	case "plan":
 		return planCmd(args[1:], stdout, stderr)
+	case "replay":
+		return replayCmd(args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitClean
@@ -50,13 +56,23 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `bolaharness finds Broken Object Level Authorization (BOLA/IDOR, CWE-639) in HTTP APIs.
 
 Usage:
-  bolaharness scan [-config F] [-report R.json] [-v]
+  bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n]
         attack every operation that takes an object id, as every user against every
         other user's objects; with no -config, the embedded demo API (vulnerable mode)
-  bolaharness plan (-spec F | -config F) [-format text|json]
+  bolaharness plan (-spec F | -config F) [-format text|json] [-methods LIST]
         list the operations, the parameters taken for object ids and why; sends nothing
+  bolaharness replay -report R.json [-finding N] [-config F]
+        send a report's findings again and say whether each still leaks
+  bolaharness merge [-o out.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] R1.json R2.json ...
+        combine the JSON reports of sharded scans into one (and write any format from it)
 
-Environment: BOLA_CONFIG, BOLA_BASE_URL, BOLA_REPORT, BOLA_SEED.
+Examples:
+  bolaharness scan -html bola.html                     # the demo, with its report page
+  bolaharness scan -config fixtures/staging.yaml -report out/bola.json -sarif out/bola.sarif
+  bolaharness plan -spec specs/demo.yaml -format json
+  bolaharness replay -report out/bola.json -finding 2 -config fixtures/staging.yaml
+
+Environment: BOLA_CONFIG, BOLA_BASE_URL, BOLA_REPORT, BOLA_SEED, BOLA_SHARD.
 Exit status: 0 clean, 1 leaks found, 2 usage or config error.
 Run "bolaharness <command> -h" for a command's flags.
 `)

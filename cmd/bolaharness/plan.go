@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -10,24 +9,38 @@ import (
 	"github.com/bolaharness/bolaharness/harness"
 )
 
+var planHelp = verbHelp{
+	usage: "bolaharness plan (-spec F | -config F) [-format text|json] [-methods LIST]",
+	about: `Reads an OpenAPI document (3.0, 3.1 or Swagger 2.0) and lists the operations that would
+be attacked, the parameters taken for object ids and why, and the operations left out
+and why. It sends nothing: no token or server is needed.`,
+	examples: `  bolaharness plan -spec specs/demo.yaml
+  bolaharness plan -config fixtures/staging.yaml -format json > plan.json
+  bolaharness plan -spec ../shared/corpus/specs/stripe.yaml -methods all -format json`,
+}
+
+// allMethods is what -methods all plans for: every method an id can be
+// attacked through, although scans send only what the config allows.
+var allMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+
 func planCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("plan", planHelp)
 	specPath := fs.String("spec", "", "OpenAPI document to plan (example: -spec specs/demo.yaml)")
 	configPath := fs.String("config", "", "config file; plans its spec with its methods and owns keys (example: -config fixtures/demo.yaml)")
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: bolaharness plan (-spec F | -config F) [-format text|json]\nSends nothing.")
-		fs.PrintDefaults()
+	format := fs.String("format", "text", "output format: text or json (example: -format json)")
+	methods := fs.String("methods", "", "methods to plan for, comma-separated, or all; default the config's, else GET,HEAD\n(example: -methods GET,HEAD,DELETE)")
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
+	if (*specPath == "") == (*configPath == "") {
+		fmt.Fprintln(stderr, "plan: give exactly one of -spec or -config (see bolaharness plan -h)")
 		return exitUsage
 	}
-	if (*specPath == "") == (*configPath == "") || (*format != "text" && *format != "json") {
-		fs.Usage()
+	if err := checkChoice("-format", *format, "text", "json"); err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return exitUsage
 	}
-	plan, err := makePlan(*specPath, *configPath)
+	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods))
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -45,7 +58,24 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	return exitClean
 }
 
-func makePlan(specPath, configPath string) (harness.Plan, error) {
+// parseMethods reads -methods: "" (the default), "all", or a list.
+func parseMethods(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	if strings.EqualFold(strings.TrimSpace(v), "all") {
+		return allMethods
+	}
+	var out []string
+	for _, m := range strings.Split(v, ",") {
+		if m = strings.ToUpper(strings.TrimSpace(m)); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func makePlan(specPath, configPath string, methods []string) (harness.Plan, error) {
 	opts := harness.PlanOptions{}
 	if configPath != "" {
 		cfg, err := harness.LoadConfig(configPath, nil)
@@ -60,6 +90,9 @@ func makePlan(specPath, configPath string) (harness.Plan, error) {
 				opts.OwnsKeys[k] = true
 			}
 		}
+	}
+	if len(methods) > 0 {
+		opts.Methods = methods
 	}
 	spec, err := harness.LoadSpec(specPath)
 	if err != nil {

@@ -7,88 +7,171 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/specs"
 )
 
+var scanHelp = verbHelp{
+	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n] [-v]",
+	about: `Attacks every operation that takes an object id, as every user against every other
+user's objects, and reports each leak with its evidence and a curl line. With no
+-config (and no $BOLA_CONFIG) it scans the embedded demo API in vulnerable mode on
+127.0.0.1, so a newcomer sees real findings. All report formats come from the same
+run. On a terminal a live progress line shows on stderr; elsewhere (CI) one line per
+operation.`,
+	examples: `  bolaharness scan -html bola.html                       # the demo API and its report page
+  bolaharness scan -config fixtures/staging.yaml -report out/bola.json -sarif out/bola.sarif
+  bolaharness scan -config fixtures/staging.yaml -markdown "$GITHUB_STEP_SUMMARY"
+  bolaharness scan -config fixtures/staging.yaml -seed 42 -run 'getInvoice/alice-vs-bob'   # replay part of a run
+  bolaharness scan -config fixtures/staging.yaml -shard 1/4 -report shard1.json   # one CI job of four; see merge`,
+}
+
+// scanSettings are the scan verb's flags.
+type scanSettings struct {
+	config      string
+	out         outputs
+	seed        int64
+	run         string
+	shard       string
+	fixtureMode string
+	progress    string
+	verbose     bool
+}
+
+func (s *scanSettings) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.config, "config", "", "config file (YAML); default $BOLA_CONFIG, else the embedded demo API in vulnerable mode\n(example: -config fixtures/staging.yaml)")
+	s.out.register(fs, "report")
+	fs.Int64Var(&s.seed, "seed", 0, "seed of the run: the seed a report printed draws the same cases again; 0 = $BOLA_SEED, the config's, or random\n(example: -seed 42)")
+	fs.StringVar(&s.run, "run", "", "run only the cases whose names match, as go test -run: regexps joined by / for\noperation/attacker-vs-victim/parameter/case (example: -run 'getInvoice/alice-vs-bob/invoice_id')")
+	fs.StringVar(&s.shard, "shard", "", "run only shard i of n of the operations (CI jobs; merge the reports after); default $BOLA_SHARD\n(example: -shard 2/4)")
+	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
+	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
+	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+}
+
 func scanCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "config file (YAML); default $BOLA_CONFIG, else the embedded demo API in vulnerable mode\n(example: -config fixtures/staging.yaml)")
-	reportPath := fs.String("report", "", "write the JSON report here (default $BOLA_REPORT)\n(example: -report out/bola.json)")
-	verbose := fs.Bool("v", false, "print every case, not only leaks")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: bolaharness scan [-config F] [-report R.json] [-v]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	var s scanSettings
+	fs := newFlagSet("scan", scanHelp)
+	s.register(fs)
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "scan: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "scan: unexpected argument %q (flags come before arguments; see bolaharness scan -h)\n", fs.Arg(0))
 		return exitUsage
 	}
-	if *configPath == "" {
-		*configPath = os.Getenv(harness.EnvConfig)
+	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	rep, code := runScan(s, stdout, stderr)
+	if rep == nil {
+		return code
 	}
-	if *reportPath == "" {
-		*reportPath = os.Getenv(harness.EnvReport)
-	}
-	cfg, opts, err := scanConfig(*configPath, stderr)
-	if err != nil {
+	if err := s.out.write(rep, stderr); err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
 	}
+	summary(stdout, rep)
+	return leakStatus(rep)
+}
+
+// runScan loads the config and runs it; the report is nil on a usage or
+// config error (then code says so).
+func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
+	filter, err := newRunFilter(s.run)
+	if err == nil {
+		err = checkChoice("-fixture-mode", s.fixtureMode, "", harness.FixtureVulnerable, harness.FixtureFixed)
+	}
+	if err == nil {
+		err = checkChoice("-progress", s.progress, "auto", "always", "never")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return nil, exitUsage
+	}
+	var live *liveLine
+	if s.progress == "always" || (s.progress == "auto" && isTerminal(stderr)) {
+		live = newLiveLine(stderr, time.Now)
+		stdout, stderr = live.writer(stdout), live.writer(stderr)
+	}
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+		return nil, exitUsage
+	}
+	if s.seed != 0 {
+		cfg.Seed = s.seed
+	}
+	if opts.Shard, err = scanShard(s.shard); err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return nil, exitUsage
+	}
+	opts.Log = filter.logf(opts.Log)
+	if live != nil {
+		opts.Progress = live.update
+		live.tick(tickEvery)
+		defer live.close()
+	}
+	scan, err := harness.Prepare(cfg, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+		return nil, exitUsage
+	}
+	defer scan.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	console := harness.NewConsole(stdout, *verbose)
 	var rep *harness.Report
-	console.Run(cfg.Name, func(t harness.TB) {
-		rep, err = harness.RunConfig(ctx, cfg, opts, t)
+	harness.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t harness.TB) {
+		rep = scan.Run(ctx, filter.wrap(t))
 	})
-	if err != nil {
-		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
-		return exitUsage
+	if filter != nil {
+		rep.Stats.Operations = filter.operations()
+		rep.Skipped = filter.keepSkips(rep.Skipped, scan.Plan())
 	}
-	return finishScan(rep, *reportPath, stdout, stderr)
+	return rep, exitClean
 }
 
 // scanConfig loads the named config, or the embedded demo when none is
-// named: the demo starts on loopback in vulnerable mode so that a newcomer
-// sees real findings.
-func scanConfig(path string, stderr io.Writer) (*harness.Config, harness.Options, error) {
+// named: the demo starts on loopback in vulnerable mode (unless mode says
+// otherwise) so that a newcomer sees real findings. mode, when set,
+// overrides the fixtureMode of configs that start a fixture API.
+func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.Options, error) {
 	opts := harness.Options{
-		Fixture: fixtures.Handler,
-		Log:     func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) },
+		Fixture:     fixtures.Handler,
+		FixtureMode: mode,
+		Log:         func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) },
 	}
 	if path != "" {
 		cfg, err := harness.LoadConfig(path, nil)
 		return cfg, opts, err
 	}
-	fmt.Fprintln(stderr, "no -config given: scanning the embedded demo API in vulnerable mode on 127.0.0.1")
-	opts.FixtureMode = "vulnerable"
+	if opts.FixtureMode == "" {
+		opts.FixtureMode = harness.FixtureVulnerable
+	}
+	fmt.Fprintf(stderr, "no -config given: scanning the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
 	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
 	return cfg, opts, err
 }
 
-func finishScan(rep *harness.Report, reportPath string, stdout, stderr io.Writer) int {
-	if reportPath != "" {
-		if err := rep.WriteJSON(reportPath); err != nil {
-			fmt.Fprintf(stderr, "bolaharness: %v\n", err)
-			return exitUsage
+// scanShard reads -shard, else $BOLA_SHARD; neither means the whole run.
+func scanShard(flagValue string) (harness.Shard, error) {
+	if flagValue == "" {
+		return harness.ShardFromEnv(nil)
+	}
+	sh, err := harness.ParseShard(flagValue)
+	if err != nil {
+		return harness.Shard{}, fmt.Errorf("-shard: %w", err)
+	}
+	return sh, nil
+}
+
+// checkChoice accepts v when it is one of choices.
+func checkChoice(name, v string, choices ...string) error {
+	for _, c := range choices {
+		if v == c {
+			return nil
 		}
-		fmt.Fprintf(stderr, "report written to %s\n", reportPath)
 	}
-	st := rep.Stats
-	fmt.Fprintf(stdout, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
-		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
-	for _, f := range rep.Findings {
-		fmt.Fprintf(stdout, "  %-8s %-45s %s→%s %s=%s (%s)\n", f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
-	}
-	if len(rep.Findings) > 0 {
-		return exitLeaks
-	}
-	return exitClean
+	return fmt.Errorf("%s %q: want one of %q", name, v, choices)
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/bolaharness/bolaharness/harness"
+)
+
+// verbHelp is what `bolaharness <verb> -h` prints around the flag list.
+type verbHelp struct {
+	usage    string // the synopsis
+	about    string // what the verb does
+	examples string // one per line, with a comment
+}
+
+// newFlagSet makes a verb's flag set whose -h prints the synopsis, the
+// description, every flag and the examples.
+func newFlagSet(name string, h verbHelp) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", h.usage, strings.TrimSpace(h.about))
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nExamples:\n%s\n\nExit status: 0 clean, 1 leaks found, 2 usage or config error.\n", strings.TrimRight(h.examples, "\n"))
+	}
+	return fs
+}
+
+// parseArgs parses a verb's flags. -h prints the help on stdout (exit 0);
+// a bad flag prints the error and the help on stderr (exit 2). ok is false
+// when the caller should return code.
+func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
+	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(stdout)
+		}
+	}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitClean, false
+	case err != nil:
+		return exitUsage, false
+	}
+	return exitClean, true
+}
+
+// outputs are the report files one run may write, in any combination.
+type outputs struct {
+	json, sarif, markdown, html string
+}
+
+func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
+	jsonUsage := "write the JSON report here"
+	if jsonFlag == "report" {
+		jsonUsage += "; default $BOLA_REPORT"
+	}
+	fs.StringVar(&o.json, jsonFlag, "", jsonUsage+" (example: -"+jsonFlag+" out/bola.json)")
+	fs.StringVar(&o.sarif, "sarif", "", "write a SARIF 2.1.0 log here, for GitHub code scanning (example: -sarif out/bola.sarif)")
+	fs.StringVar(&o.markdown, "markdown", "", "write a Markdown summary here; in GitHub Actions use the job summary (example: -markdown \"$GITHUB_STEP_SUMMARY\")")
+	fs.StringVar(&o.html, "html", "", "write a self-contained HTML page with the authorization matrix here (example: -html out/bola.html)")
+}
+
+// write writes every format asked for, all from the same report, and says
+// where on stderr.
+func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
+	writers := []struct {
+		path  string
+		name  string
+		write func(string) error
+	}{
+		{o.json, "JSON report", rep.WriteJSON},
+		{o.sarif, "SARIF log", rep.WriteSARIF},
+		{o.markdown, "Markdown summary", rep.WriteMarkdown},
+		{o.html, "HTML report", rep.WriteHTML},
+	}
+	for _, w := range writers {
+		if w.path == "" {
+			continue
+		}
+		if err := w.write(w.path); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%s written to %s\n", w.name, w.path)
+	}
+	return nil
+}
+
+// summary prints the one-paragraph result and one line per finding.
+func summary(w io.Writer, rep *harness.Report) {
+	st := rep.Stats
+	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
+		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
+	for i, f := range rep.Findings {
+		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
+	}
+}
+
+// leakStatus is the exit status a report calls for.
+func leakStatus(rep *harness.Report) int {
+	if len(rep.Findings) > 0 {
+		return exitLeaks
+	}
+	return exitClean
+}
+
+// envDefault returns v, or the environment variable's value when v is "".
+func envDefault(v, env string) string {
+	if v == "" {
+		return os.Getenv(env)
+	}
+	return v
+}

@@ -1,0 +1,146 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// selectCalls picks calls greedily, like a set cover: each time the
+// candidate that adds the most, where a first strong source for a parameter
+// counts most, then a first name-only source, then a further strong source
+// (up to maxSourcesPerParam). So the calls that the budget reaches first
+// cover the most parameters. Candidates that add nothing are ignored. It
+// returns how many sources feed each parameter.
+func (hp *HarvestPlan) selectCalls(cands []harvestCandidate, strong, weak map[string]int) map[string]int {
+	left := append([]harvestCandidate(nil), cands...)
+	for len(left) > 0 {
+		best, bestGain := -1, 0
+		for i, c := range left {
+			g := callGain(c.call.feeds, strong, weak)
+			if g > bestGain || (g == bestGain && g > 0 && betterCall(c.call, left[best].call)) {
+				best, bestGain = i, g
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c := left[best]
+		left = append(left[:best], left[best+1:]...)
+		for _, f := range c.call.feeds {
+			if f.strong() {
+				strong[f.param]++
+			} else {
+				weak[f.param]++
+			}
+		}
+		hp.Calls = append(hp.Calls, c.call)
+	}
+	for _, c := range left {
+		hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: c.call.Operation,
+			Why: "other listings already feed " + feedParams(c.call.feeds)})
+	}
+	fed := map[string]int{}
+	for p, n := range strong {
+		fed[p] += n
+	}
+	for p, n := range weak {
+		fed[p] += n
+	}
+	return fed
+}
+
+// callGain is what calling one more listing would add.
+func callGain(feeds []feedMatch, strong, weak map[string]int) int {
+	g := 0
+	for _, f := range feeds {
+		switch {
+		case f.strong() && strong[f.param] == 0:
+			g += 100
+		case f.strong() && strong[f.param] < maxSourcesPerParam:
+			g++
+		case !f.strong() && strong[f.param] == 0 && weak[f.param] == 0:
+			g += 10
+		}
+	}
+	return g
+}
+
+// betterCall breaks ties: the stronger best match, then the path.
+func betterCall(a, b HarvestCall) bool {
+	ra, rb := matchRank[a.feeds[0].kind], matchRank[b.feeds[0].kind]
+	if ra != rb {
+		return ra < rb
+	}
+	return a.Operation < b.Operation
+}
+
+// selectRound2 keeps the nested listings whose path parameters round 1 (or
+// the config's owns) can fill; the others are refused.
+func (hp *HarvestPlan) selectRound2(cands []harvestCandidate, fed map[string]int, cfg *Config) {
+	listed := ownsKeys(cfg)
+	var ok []harvestCandidate
+	for _, c := range cands {
+		why := ""
+		for _, p := range c.call.op.Params {
+			if p.In == "path" {
+				if w := unfillableParam(c.call.op, p, func(n string) bool { return fed[n] > 0 || listed[n] }); w != "" {
+					why = w
+					break
+				}
+			}
+		}
+		if why != "" {
+			hp.Refused = append(hp.Refused, HarvestSkip{Operation: c.call.Operation, Why: "cannot fill its parameters: " + why})
+			continue
+		}
+		ok = append(ok, c)
+	}
+	strong, weak := map[string]int{}, map[string]int{}
+	for _, c := range hp.Calls {
+		for _, f := range c.feeds {
+			if f.strong() {
+				strong[f.param]++
+			} else {
+				weak[f.param]++
+			}
+		}
+	}
+	hp.selectCalls(ok, strong, weak)
+}
+
+func feedParams(feeds []feedMatch) string {
+	names := make([]string, len(feeds))
+	for i, f := range feeds {
+		names[i] = "{" + f.param + "}"
+	}
+	return strings.Join(names, ", ")
+}
+
+// harvestParams lists every target with the calls that feed it.
+func harvestParams(targets map[string]*harvestTarget, calls []HarvestCall) []HarvestParam {
+	out := make([]HarvestParam, 0, len(targets))
+	for _, name := range sortedKeys(targets) {
+		hp := HarvestParam{Name: name, Operations: targets[name].ops, Sources: []string{}}
+		for _, c := range calls {
+			for _, f := range c.Feeds {
+				if f.Param == name {
+					hp.Sources = append(hp.Sources, fmt.Sprintf("%s %s (%s)", c.Operation, f.Field, f.Match))
+				}
+			}
+		}
+		out = append(out, hp)
+	}
+	return out
+}
+
+// parseHarvest reads the config's `harvest:` key: true (the default) or
+// false.
+func parseHarvest(s string, off *bool) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false; write `harvest: false` to turn harvesting off", s)
+	}
+	*off = !v
+	return nil
+}

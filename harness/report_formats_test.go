@@ -1,0 +1,322 @@
+package harness_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bolaharness/bolaharness/harness"
+)
+
+// update rewrites the golden files: go test ./harness -run Golden -update
+var update = flag.Bool("update", false, "rewrite the golden report files in testdata/golden")
+
+// goldenReport is a report made from a real demo scan (seed 42), trimmed
+// to five operations, with no-verdict cases and a warning added by hand
+// so that every section of every format shows.
+func goldenReport(t *testing.T) *harness.Report {
+	t.Helper()
+	r, err := harness.ReadReport(filepath.Join("testdata", "golden", "report.json"))
+	require.NoError(t, err)
+	return r
+}
+
+func render(t *testing.T, r *harness.Report, format string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	switch format {
+	case "sarif":
+		data, err := r.MarshalSARIF()
+		require.NoError(t, err)
+		return data
+	case "md":
+		require.NoError(t, r.Markdown(&b))
+	case "html":
+		require.NoError(t, r.HTML(&b))
+	default:
+		t.Fatalf("unknown format %q", format)
+	}
+	return b.Bytes()
+}
+
+func TestReportGolden(t *testing.T) {
+	r := goldenReport(t)
+	for _, format := range []string{"sarif", "md", "html"} {
+		t.Run(format, func(t *testing.T) {
+			got := render(t, r, format)
+			path := filepath.Join("testdata", "golden", "report."+format)
+			if *update {
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./harness -run Golden -update to create it")
+			assert.Equal(t, string(want), string(got), "%s differs from its golden file; if the change is meant, run go test ./harness -run Golden -update", path)
+		})
+	}
+}
+
+// sarifSchema compiles the SARIF 2.1.0 schema shipped in testdata.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	require.NoError(t, err)
+	const id = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	require.NoError(t, c.AddResource(id, doc))
+	sch, err := c.Compile(id)
+	require.NoError(t, err)
+	return sch
+}
+
+func TestSARIFSchema(t *testing.T) {
+	sch := sarifSchema(t)
+	empty := &harness.Report{Version: harness.ReportVersion, Findings: []harness.Finding{}, Skipped: []harness.Skip{}}
+	golden := goldenReport(t)
+	cases := []struct {
+		name   string
+		mangle func(map[string]any)
+		valid  bool
+	}{
+		{"golden report", nil, true},
+		{"no findings", nil, true},
+		// The validator must catch a broken log, or the passes prove nothing.
+		{"version missing", func(m map[string]any) { delete(m, "version") }, false},
+		{"level unknown", func(m map[string]any) {
+			res := m["runs"].([]any)[0].(map[string]any)["results"].([]any)[0].(map[string]any)
+			res["level"] = "severe"
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := golden
+			if c.name == "no findings" {
+				r = empty
+			}
+			data, err := r.MarshalSARIF()
+			require.NoError(t, err)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(data, &doc))
+			if c.mangle != nil {
+				c.mangle(doc)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(mustJSON(t, doc)))
+			require.NoError(t, err)
+			err = sch.Validate(inst)
+			if c.valid {
+				require.NoError(t, err)
+				// go-sarif's own validator (a second implementation, draft-04).
+				log, err := sarif.FromBytes(data)
+				require.NoError(t, err)
+				require.NoError(t, log.Validate())
+			} else {
+				require.Error(t, err)
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	return data
+}
+
+// sarifLog is the part of a SARIF log the content test reads.
+type sarifLog struct {
+	Version string `json:"version"`
+	Runs    []struct {
+		Tool struct {
+			Driver struct {
+				Name  string `json:"name"`
+				Rules []struct {
+					ID   string `json:"id"`
+					Help struct {
+						Text string `json:"text"`
+					} `json:"help"`
+					Properties map[string]any `json:"properties"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string                `json:"ruleId"`
+			RuleIndex int                   `json:"ruleIndex"`
+			Level     string                `json:"level"`
+			Message   struct{ Text string } `json:"message"`
+			Finger    map[string]string     `json:"partialFingerprints"`
+			Locations []struct {
+				Physical struct {
+					Artifact struct {
+						URI string `json:"uri"`
+					} `json:"artifactLocation"`
+					Region struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+			Properties map[string]any `json:"properties"`
+		} `json:"results"`
+		Invocations []struct {
+			Notifications []struct {
+				Message struct{ Text string } `json:"message"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
+	} `json:"runs"`
+}
+
+func readSARIF(t *testing.T, data []byte) sarifLog {
+	t.Helper()
+	var l sarifLog
+	require.NoError(t, json.Unmarshal(data, &l))
+	require.Len(t, l.Runs, 1)
+	return l
+}
+
+func TestSARIFContent(t *testing.T) {
+	r := goldenReport(t)
+	data, err := r.MarshalSARIF()
+	require.NoError(t, err)
+	l := readSARIF(t, data)
+	run := l.Runs[0]
+	assert.Equal(t, "2.1.0", l.Version)
+	assert.Equal(t, harness.ToolName, run.Tool.Driver.Name)
+
+	// One rule per kind of flaw, each filed under CWE-639 and OWASP API1:2023
+	// with the fix for that kind in its help.
+	require.Len(t, run.Tool.Driver.Rules, len(harness.FlawKinds()))
+	for i, k := range harness.FlawKinds() {
+		rule := run.Tool.Driver.Rules[i]
+		assert.Equal(t, "bola/"+k.Kind, rule.ID)
+		assert.Contains(t, rule.Help.Text, k.Remediation)
+		assert.Contains(t, rule.Properties["tags"], "external/cwe/cwe-639")
+		assert.Equal(t, "CWE-639", rule.Properties["cwe"])
+		assert.Contains(t, rule.Properties["owasp"], "API1:2023")
+		assert.NotEmpty(t, rule.Properties["security-severity"])
+	}
+
+	// One result per finding, at the operation's line in the spec.
+	require.Len(t, run.Results, len(r.Findings))
+	for i, f := range r.Findings {
+		res := run.Results[i]
+		assert.Equal(t, "bola/"+f.Kind, res.RuleID)
+		assert.Equal(t, "bola/"+f.Kind, run.Tool.Driver.Rules[res.RuleIndex].ID)
+		assert.Equal(t, "error", res.Level, "severity high is an error")
+		require.Len(t, res.Locations, 1)
+		assert.Equal(t, f.Origin.File, res.Locations[0].Physical.Artifact.URI)
+		assert.Equal(t, f.Origin.Line, res.Locations[0].Physical.Region.StartLine)
+		assert.Equal(t, harness.Fingerprint(f), res.Finger[harness.FingerprintKey])
+		assert.Contains(t, res.Message.Text, f.Curl)
+		assert.Equal(t, f.Operation, res.Properties["operation"])
+	}
+	// The operations left out are notes of the run.
+	require.Len(t, run.Invocations, 1)
+	require.Len(t, run.Invocations[0].Notifications, len(r.Skipped))
+	assert.Contains(t, run.Invocations[0].Notifications[0].Message.Text, r.Skipped[0].Why)
+}
+
+func TestFingerprintStableAcrossRuns(t *testing.T) {
+	base := harness.Finding{Operation: "GET /invoices/{invoice_id}", Parameter: "invoice_id", Attacker: "alice", Victim: "bob",
+		Kind: "swap", URL: "http://127.0.0.1:40001/invoices/8", Value: "8", Mutation: "swap"}
+	cases := []struct {
+		name   string
+		change func(*harness.Finding)
+		same   bool
+	}{
+		{"another port", func(f *harness.Finding) { f.URL = "http://127.0.0.1:40002/invoices/8" }, true},
+		{"another seed's mutation", func(f *harness.Finding) { f.Value, f.Mutation = "08", "leading-zeros" }, true},
+		{"another attacker", func(f *harness.Finding) { f.Attacker = "carol" }, false},
+		{"another victim", func(f *harness.Finding) { f.Victim = "carol" }, false},
+		{"another kind", func(f *harness.Finding) { f.Kind = "normalisation" }, false},
+		{"another parameter", func(f *harness.Finding) { f.Parameter = "id" }, false},
+		{"another operation", func(f *harness.Finding) { f.Operation = "GET /v1/invoices/{invoice_id}" }, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := base
+			c.change(&f)
+			assert.Equal(t, c.same, harness.Fingerprint(f) == harness.Fingerprint(base))
+		})
+	}
+}
+
+func TestSARIFLevels(t *testing.T) {
+	cases := []struct{ severity, level string }{
+		{"critical", "error"}, {"high", "error"}, {"medium", "warning"}, {"", "warning"}, {"low", "note"}, {"info", "note"},
+	}
+	for _, c := range cases {
+		t.Run(c.severity, func(t *testing.T) {
+			r := &harness.Report{Version: 1, Findings: []harness.Finding{{Operation: "GET /x/{id}", Kind: "swap", Severity: c.severity}}}
+			data, err := r.MarshalSARIF()
+			require.NoError(t, err)
+			assert.Equal(t, c.level, readSARIF(t, data).Runs[0].Results[0].Level)
+		})
+	}
+}
+
+func TestMarkdownEscapesCells(t *testing.T) {
+	hostile := harness.Finding{Operation: "GET /notes/{id}", Parameter: "id", Attacker: "alice", Victim: "bob", Kind: "swap",
+		Value: "7", Status: 200, Severity: "high",
+		Evidence: []harness.Evidence{{Path: "$.body", Value: "a | b\n<img src=x onerror=alert(1)> `tick`", Why: "victim's | text"}},
+		Curl:     "curl 'http://h/notes/7|x'"}
+	r := &harness.Report{Version: 1, Findings: []harness.Finding{hostile}}
+	var b bytes.Buffer
+	require.NoError(t, r.Markdown(&b))
+	md := b.String()
+	var row string
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "| 1 |") {
+			row = line
+		}
+	}
+	require.NotEmpty(t, row, "the finding's row:\n%s", md)
+	unescaped := regexp.MustCompile(`(^|[^\\])\|`).FindAllString(row, -1)
+	assert.Len(t, unescaped, 10, "9 columns need 10 cell separators; a value's pipe must not add one: %s", row)
+	// Inside a code span markup is shown, not rendered; the span cannot be
+	// closed early because backticks are replaced.
+	assert.Contains(t, row, "`a \\| b <img src=x onerror=alert(1)> 'tick'`")
+	assert.Contains(t, row, "(victim's \\| text)")
+	assert.Contains(t, md, harness.Remediation("swap"))
+}
+
+func TestMarkdownCapsLongTables(t *testing.T) {
+	r := &harness.Report{Version: 1}
+	for i := 0; i < 230; i++ {
+		r.Findings = append(r.Findings, harness.Finding{Operation: "GET /x/{id}", Kind: "swap", Value: "v"})
+	}
+	var b bytes.Buffer
+	require.NoError(t, r.Markdown(&b))
+	assert.Contains(t, b.String(), "and 30 more findings")
+	assert.Contains(t, b.String(), "| 200 |")
+	assert.NotContains(t, b.String(), "| 201 |")
+}
+
+func TestHTMLSelfContained(t *testing.T) {
+	r := goldenReport(t)
+	r.Findings[0].Evidence = append(r.Findings[0].Evidence, harness.Evidence{Path: "$.note", Value: `<script>alert("x")</script>`, Why: "hostile"})
+	var b bytes.Buffer
+	require.NoError(t, r.HTML(&b))
+	page := b.String()
+	for _, re := range []string{`<script[^>]+src=`, `<link[^>]+href=`, `<img[^>]+src=`, `url\(`, `@import`, `<iframe`} {
+		assert.NotRegexp(t, re, page, "the page must load nothing from elsewhere")
+	}
+	assert.False(t, strings.Contains(page, `<script>alert("x")</script>`), "response values are escaped")
+	assert.True(t, strings.Contains(page, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`))
+	for _, k := range []string{"swap", "nested-scope", "normalisation"} {
+		assert.True(t, strings.Contains(page, html.EscapeString(harness.Remediation(k))), "the fix for %s is on the page", k)
+	}
+}
