@@ -37,10 +37,10 @@ func (c *Client) defaultTransport(opts ClientOptions) (*http.Transport, error) {
 		header = c.timeout + time.Second
 	}
 	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:     tlsConf,
-		TLSHandshakeTimeout: connect,
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   connect,
 		ResponseHeaderTimeout: header,
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     true,

@@ -57,8 +57,11 @@ type Config struct {
 	Fixture     string         // key `fixture`: name of an embedded fixture API the drivers start on loopback ("" = none)
 	FixtureMode string         // key `fixtureMode`: FixtureVulnerable or FixtureFixed (default)
 	Shared      []SharedObject // key `shared`: objects several users legitimately share
-	Timeout     time.Duration  // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
-	MaxRequests int            // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
+	// Public lists operations every user may read by design (a public
+	// profile card): "GET /users/{id}" or an operationId. Not attacked.
+	Public      []string
+	Timeout     time.Duration // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
+	MaxRequests int           // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
 
 	// Staging safety (config_staging.go reads these keys).
 	TimeBudget     time.Duration // key `timeBudget` (e.g. "10m"): the whole run; 0 = none

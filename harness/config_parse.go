@@ -21,7 +21,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest"}
+		"harvest", "public"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -193,6 +193,8 @@ func (p *parser) topField(c *Config, f field) error {
 		err = p.readString("fixtureMode", f.value, "", func(s string) { c.FixtureMode = s })
 	case "shared":
 		c.Shared, err = p.readShared(f.value)
+	case "public":
+		c.Public, err = p.readPublic(f.value)
 	case "harvest":
 		err = p.readNumber("harvest", f.value, func(s string) error { return parseHarvest(s, &c.NoHarvest) })
 	default:

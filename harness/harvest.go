@@ -90,18 +90,25 @@ func (s *Scan) harvest(ctx context.Context, t TB) (*Config, *HarvestReport) {
 		}
 		return s.cfg, rep
 	}
-	h := &harvester{s: s, plan: plan, rep: rep, spent: map[string]int{}, seen: newSightings(), exclude: map[string]bool{}}
-	for _, c := range plan.Calls {
-		for _, f := range c.feeds {
-			h.exclude[normKey(f.steps[len(f.steps)-1])] = true
-		}
-	}
+	h := newHarvester(s, plan, rep)
 	for i := range s.cfg.Users {
 		h.runUser(ctx, &s.cfg.Users[i])
 	}
 	cfg := h.merge()
 	t.Logf("harvest: %d requests; %s", len(rep.Requests), h.summary())
 	return cfg, rep
+}
+
+// newHarvester prepares a run of plan. The fields that feed a parameter are
+// noted, since they refer to objects and so never tell an item's owner.
+func newHarvester(s *Scan, plan HarvestPlan, rep *HarvestReport) *harvester {
+	h := &harvester{s: s, plan: plan, rep: rep, spent: map[string]int{}, seen: newSightings(), exclude: map[string]bool{}}
+	for _, c := range plan.Calls {
+		for _, f := range c.feeds {
+			h.exclude[normKey(f.steps[len(f.steps)-1])] = true
+		}
+	}
+	return h
 }
 
 // runUser calls every planned GET as u, round 1 first.

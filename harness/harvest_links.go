@@ -30,10 +30,11 @@ func linkMatches(op Operation, spec *Spec, targets map[string]*harvestTarget, ow
 				name := pn[strings.IndexByte(pn, '.')+1:]
 				expr, ok := l.Value.Parameters[pn].(string)
 				t := targets[name]
-				if !ok || t == nil || own[name] || !strings.HasPrefix(expr, "$response.body#") {
+				steps := pointerSteps(strings.TrimPrefix(expr, "$response.body#"))
+				if !ok || t == nil || own[name] || !strings.HasPrefix(expr, "$response.body#") || len(steps) == 0 {
 					continue
 				}
-				out = append(out, feedMatch{param: name, steps: pointerSteps(strings.TrimPrefix(expr, "$response.body#")),
+				out = append(out, feedMatch{param: name, steps: steps,
 					kind: "link", why: fmt.Sprintf("the response's link %q passes %s to {%s}%s", ln, expr, name, target)})
 			}
 		}

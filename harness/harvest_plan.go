@@ -93,15 +93,11 @@ type HarvestSkip struct {
 // creationNote says that harvesting never creates objects.
 const creationNote = "not done: harvesting never creates objects; ids that no listing provides must be listed under owns"
 
-// harvestCandidate is a GET that could feed a parameter.
-type harvestCandidate struct {
-	call HarvestCall
-}
-
-// verdict on one GET: refused (unsafe to call), ignored (safe but
-// useless), or a candidate.
+// getVerdict is the judgement on one GET: refused (unsafe to call or its
+// parameters cannot be filled), ignored (safe but useless), or a candidate
+// call.
 type getVerdict struct {
-	cand    *harvestCandidate
+	cand    *HarvestCall
 	refused string
 	ignored string
 }
@@ -130,25 +126,9 @@ func planHarvest(spec *Spec, cfg *Config, plan Plan) HarvestPlan {
 		hp.Enabled, hp.Why = false, "no id parameter lacks ids: every user lists owns for every id parameter of the attacked operations"
 		return hp
 	}
-	var round1, round2 []harvestCandidate
-	for _, op := range spec.Operations {
-		if op.Method != "GET" {
-			continue
-		}
-		v := harvestCandidateFor(spec, op, targets)
-		switch {
-		case v.refused != "":
-			hp.Refused = append(hp.Refused, HarvestSkip{Operation: op.Key(), Why: v.refused})
-		case v.ignored != "":
-			hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: op.Key(), Why: v.ignored})
-		case v.cand.call.Round == 1:
-			round1 = append(round1, *v.cand)
-		default:
-			round2 = append(round2, *v.cand)
-		}
-	}
-	fed := hp.selectCalls(round1, map[string]int{}, map[string]int{})
-	hp.selectRound2(round2, fed, cfg)
+	round1, round2 := hp.classifyGETs(spec, targets)
+	hp.selectCalls(round1)
+	hp.selectRound2(round2, cfg)
 	hp.Params = harvestParams(targets, hp.Calls)
 	for _, c := range hp.Calls {
 		if c.Round == 1 {
@@ -161,6 +141,28 @@ func planHarvest(spec *Spec, cfg *Config, plan Plan) HarvestPlan {
 		hp.Why = "no safe GET returns objects whose ids match an id parameter"
 	}
 	return hp
+}
+
+// classifyGETs judges every GET of the spec: refusals and ignored GETs go
+// into the plan, candidates come back by round.
+func (hp *HarvestPlan) classifyGETs(spec *Spec, targets map[string]*harvestTarget) (round1, round2 []HarvestCall) {
+	for _, op := range spec.Operations {
+		if op.Method != "GET" {
+			continue
+		}
+		v := harvestCandidateFor(spec, op, targets)
+		switch {
+		case v.refused != "":
+			hp.Refused = append(hp.Refused, HarvestSkip{Operation: op.Key(), Why: v.refused})
+		case v.ignored != "":
+			hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: op.Key(), Why: v.ignored})
+		case v.cand.Round == 1:
+			round1 = append(round1, *v.cand)
+		default:
+			round2 = append(round2, *v.cand)
+		}
+	}
+	return round1, round2
 }
 
 // harvestOff says why harvesting is off for cfg, or "".
@@ -349,7 +351,7 @@ func harvestCandidateFor(spec *Spec, op Operation, targets map[string]*harvestTa
 	for _, f := range feeds {
 		call.Feeds = append(call.Feeds, HarvestFeed{Param: f.param, Field: stepsPath(f.steps), Match: f.kind, Why: f.why})
 	}
-	return getVerdict{cand: &harvestCandidate{call: call}}
+	return getVerdict{cand: &call}
 }
 
 // dedupeFeeds keeps the strongest match per parameter.

@@ -20,6 +20,7 @@ func loadHarvestFixture(t *testing.T) (*Spec, *Config) {
 	require.NoError(t, err)
 	spec, err := LoadSpec(cfg.Spec)
 	require.NoError(t, err)
+	require.Empty(t, spec.Warnings, "specs/harvest.yaml must validate")
 	return spec, cfg
 }
 

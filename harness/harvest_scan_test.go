@@ -215,7 +215,7 @@ func TestHarvest_Budget(t *testing.T) {
 	defer s.Close()
 	plan := planHarvest(s.spec, s.cfg, s.plan)
 	plan.MaxRequestsPerUser = 3
-	h := &harvester{s: s, plan: plan, rep: &HarvestReport{}, spent: map[string]int{}, seen: newSightings(), exclude: map[string]bool{}}
+	h := newHarvester(s, plan, &HarvestReport{})
 	h.runUser(context.Background(), &s.cfg.Users[0])
 	assert.Len(t, h.rep.Requests, 3)
 	assert.Len(t, api.Requests(), 3)

@@ -10,15 +10,15 @@ import (
 // candidate that adds the most, where a first strong source for a parameter
 // counts most, then a first name-only source, then a further strong source
 // (up to maxSourcesPerParam). So the calls that the budget reaches first
-// cover the most parameters. Candidates that add nothing are ignored. It
-// returns how many sources feed each parameter.
-func (hp *HarvestPlan) selectCalls(cands []harvestCandidate, strong, weak map[string]int) map[string]int {
-	left := append([]harvestCandidate(nil), cands...)
+// cover the most parameters. Candidates that add nothing are ignored.
+func (hp *HarvestPlan) selectCalls(cands []HarvestCall) {
+	strong, weak := countFeeds(hp.Calls)
+	left := append([]HarvestCall(nil), cands...)
 	for len(left) > 0 {
 		best, bestGain := -1, 0
 		for i, c := range left {
-			g := callGain(c.call.feeds, strong, weak)
-			if g > bestGain || (g == bestGain && g > 0 && betterCall(c.call, left[best].call)) {
+			g := callGain(c.feeds, strong, weak)
+			if g > bestGain || (g == bestGain && g > 0 && betterCall(c, left[best])) {
 				best, bestGain = i, g
 			}
 		}
@@ -27,27 +27,29 @@ func (hp *HarvestPlan) selectCalls(cands []harvestCandidate, strong, weak map[st
 		}
 		c := left[best]
 		left = append(left[:best], left[best+1:]...)
-		for _, f := range c.call.feeds {
+		hp.Calls = append(hp.Calls, c)
+		strong, weak = countFeeds(hp.Calls)
+	}
+	for _, c := range left {
+		hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: c.Operation,
+			Why: "other listings already feed " + feedParams(c.feeds)})
+	}
+}
+
+// countFeeds counts the strong and the name-only sources of each parameter
+// among calls.
+func countFeeds(calls []HarvestCall) (strong, weak map[string]int) {
+	strong, weak = map[string]int{}, map[string]int{}
+	for _, c := range calls {
+		for _, f := range c.feeds {
 			if f.strong() {
 				strong[f.param]++
 			} else {
 				weak[f.param]++
 			}
 		}
-		hp.Calls = append(hp.Calls, c.call)
 	}
-	for _, c := range left {
-		hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: c.call.Operation,
-			Why: "other listings already feed " + feedParams(c.call.feeds)})
-	}
-	fed := map[string]int{}
-	for p, n := range strong {
-		fed[p] += n
-	}
-	for p, n := range weak {
-		fed[p] += n
-	}
-	return fed
+	return strong, weak
 }
 
 // callGain is what calling one more listing would add.
@@ -77,36 +79,28 @@ func betterCall(a, b HarvestCall) bool {
 
 // selectRound2 keeps the nested listings whose path parameters round 1 (or
 // the config's owns) can fill; the others are refused.
-func (hp *HarvestPlan) selectRound2(cands []harvestCandidate, fed map[string]int, cfg *Config) {
+func (hp *HarvestPlan) selectRound2(cands []HarvestCall, cfg *Config) {
 	listed := ownsKeys(cfg)
-	var ok []harvestCandidate
+	strong, weak := countFeeds(hp.Calls)
+	fed := func(n string) bool { return strong[n] > 0 || weak[n] > 0 || listed[n] }
+	var ok []HarvestCall
 	for _, c := range cands {
 		why := ""
-		for _, p := range c.call.op.Params {
+		for _, p := range c.op.Params {
 			if p.In == "path" {
-				if w := unfillableParam(c.call.op, p, func(n string) bool { return fed[n] > 0 || listed[n] }); w != "" {
+				if w := unfillableParam(c.op, p, fed); w != "" {
 					why = w
 					break
 				}
 			}
 		}
 		if why != "" {
-			hp.Refused = append(hp.Refused, HarvestSkip{Operation: c.call.Operation, Why: "cannot fill its parameters: " + why})
+			hp.Refused = append(hp.Refused, HarvestSkip{Operation: c.Operation, Why: "cannot fill its parameters: " + why})
 			continue
 		}
 		ok = append(ok, c)
 	}
-	strong, weak := map[string]int{}, map[string]int{}
-	for _, c := range hp.Calls {
-		for _, f := range c.feeds {
-			if f.strong() {
-				strong[f.param]++
-			} else {
-				weak[f.param]++
-			}
-		}
-	}
-	hp.selectCalls(ok, strong, weak)
+	hp.selectCalls(ok)
 }
 
 func feedParams(feeds []feedMatch) string {

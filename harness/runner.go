@@ -75,7 +75,7 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 	if s.progress = opts.Progress; s.progress == nil {
 		s.progress = func(int, int, int64, int) {}
 	}
-	s.plan = opts.Shard.Apply(BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)}))
+	s.plan = opts.Shard.Apply(applyPublic(BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)}), cfg.Public))
 	if s.seed = cfg.Seed; s.seed == 0 {
 		s.seed = newSeed()
 	}

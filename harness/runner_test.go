@@ -227,3 +227,20 @@ func TestScanCatchAllAnswerIsNotALeak(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rep.Findings)
 }
+
+func TestScanSkipsOperationsDeclaredPublic(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	cfg.Public = []string{"getThing", "GET /nothing/{x}"}
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Zero(t, rep.Stats.Requests)
+	var why []string
+	for _, s := range rep.Skipped {
+		why = append(why, s.Operation+": "+s.Why)
+	}
+	assert.Contains(t, strings.Join(why, "\n"), "GET /things/{thingId}: public by design")
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), `public: "GET /nothing/{x}" matches no attacked operation`)
+}
