@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -22,6 +24,9 @@ var patternKinds = map[string][]string{
 	"swap": {"swap"}, "nested-scope": {"nested-scope"}, "normalisation": {"normalisation"},
 	"alternate-route": {"alternate-route"}, "enumeration": {"enumeration"},
 	"partial-leak": {"swap"}, "list-leak": {"swap"}, "method-leak": {"method-leak"},
+	// Ids outside the path keep the read kinds; placements and writes have their own.
+	"query-id": {"swap"}, "header-id": {"swap"}, "body-id": {"swap"},
+	"parameter-pollution": {"parameter-pollution"}, "added-param": {"added-parameter"}, "write": {"write"},
 }
 
 func scanCorpus(t *testing.T, api corpus.API, mode string) *harness.Report {
@@ -106,4 +111,103 @@ func flagged(rep *harness.Report, op string) string {
 		}
 	}
 	return "not flagged"
+}
+
+// TestCorpus_WritesRestored: a scan of the writes API sends its writes and
+// leaves every object as it found it. Each user's read-back of each of its
+// objects after the run equals the one before, except the one object the
+// config's destroy key names, which the vulnerable run deletes and reports
+// as not restored.
+func TestCorpus_WritesRestored(t *testing.T) {
+	var api corpus.API
+	for _, a := range corpus.APIs() {
+		if a.Name == "writes" {
+			api = a
+		}
+	}
+	require.Equal(t, "writes", api.Name)
+	spec, err := harness.LoadSpecData("writes.yaml", api.Spec)
+	require.NoError(t, err)
+	for _, mode := range []corpus.Mode{corpus.Vulnerable, corpus.Fixed} {
+		t.Run(mode.String(), func(t *testing.T) {
+			cfg, err := harness.ParseConfigEmbedded("fixtures/corpus/writes.config.yaml", api.Config, api.Spec, noEnv)
+			require.NoError(t, err)
+			cfg.Seed = 1129
+			h := api.New(mode)
+			before := objectStates(t, h, cfg, spec)
+			var rep *harness.Report
+			harness.NewConsole(io.Discard, false).Run(cfg.Name, func(tb harness.TB) {
+				rep, err = harness.RunHandler(context.Background(), cfg, h, harness.Options{}, tb)
+			})
+			require.NoError(t, err)
+			after := objectStates(t, h, cfg, spec)
+			require.NotNil(t, rep.Writes)
+			w := rep.Writes
+			assert.Positive(t, w.Sent)
+			assert.Positive(t, w.Restored, "the callers-own-write trap changes the attacker's settings, which are written back")
+			assert.Equal(t, w.Changed, w.Restored+len(w.Unrestored))
+			destroyed := map[string]bool{}
+			for _, d := range cfg.Destroy {
+				destroyed["/uploads/"+d.ID] = true
+			}
+			for key, was := range before {
+				path := key[strings.IndexByte(key, ' ')+1:]
+				if mode == corpus.Vulnerable && destroyed[path] {
+					assert.Equal(t, http.StatusNotFound, after[key].status, "%s was deleted", key)
+					continue
+				}
+				assert.Equal(t, was, after[key], "%s reads as before the run", key)
+			}
+			if mode == corpus.Fixed {
+				assert.Empty(t, w.Unrestored)
+				return
+			}
+			require.Len(t, w.Unrestored, 1)
+			assert.True(t, strings.HasSuffix(w.Unrestored[0].Object, "/uploads/U-3"), w.Unrestored[0].Object)
+			assert.Contains(t, w.Unrestored[0].Why, "deleted")
+		})
+	}
+}
+
+// objectState is one read-back: its status and body.
+type objectState struct {
+	status int
+	body   string
+}
+
+// objectStates reads every object each user owns through every GET of the
+// spec, keyed "<user> <path>"; GETs without path parameters read the
+// caller's own object.
+func objectStates(t *testing.T, h http.Handler, cfg *harness.Config, spec *harness.Spec) map[string]objectState {
+	t.Helper()
+	out := map[string]objectState{}
+	for _, op := range spec.Operations {
+		if op.Method != http.MethodGet {
+			continue
+		}
+		for _, u := range cfg.Users {
+			paths := []string{op.Path}
+			for _, p := range op.Params {
+				if p.In != "path" {
+					continue
+				}
+				var next []string
+				for _, path := range paths {
+					for _, id := range u.Owns[p.Name] {
+						next = append(next, strings.Replace(path, "{"+p.Name+"}", id, 1))
+					}
+				}
+				paths = next
+			}
+			for _, path := range paths {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req.Header.Set("Authorization", "Bearer "+u.Token.Reveal())
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				out[u.Name+" "+path] = objectState{status: rec.Code, body: rec.Body.String()}
+			}
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
 }

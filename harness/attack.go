@@ -23,6 +23,8 @@ type outcome struct {
 	steps   []string          // the shrink path, for the log
 	skipped string            // why the case was not sent
 	fill    map[string]string // the other id parameters as sent
+	req     Request           // the attack as sent
+	write   *writeResult      // for writes: the read-backs and what was restored
 	scope   string            // "" or "victim-scope" when the other ids were the victim's too
 	via     via               // an alternate route or method the attack used
 }
@@ -33,6 +35,9 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
 	if g.why != "" {
 		t.Skip("not attacked: " + g.why)
 		return false, g.why
+	}
+	if g.op.Write != nil {
+		return s.attackWrite(ctx, t, g)
 	}
 	cases := g.cases()
 	if len(cases) == 0 {
@@ -55,22 +60,13 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
 	return true, ""
 }
 
-// cases draws the group's cases; with several id parameters a victim-scope
-// swap is added (the other ids the victim's too), since a lookup scoped by
-// the parent can hide a flaw that a fully swapped path shows.
-func (g *group) cases() []Case {
-	in := CaseInput{Param: g.p.Name, Schema: g.p.Schema, VictimIDs: g.victimIDs(),
-		AttackerIDs: g.a.Owns[g.p.Name], Victim: g.v.Name}
-	return GenerateCases(in, g.s.cfg.Cases, g.seed())
-}
-
 // runCases sends the plain swaps first; when one leaks, the variants are not
 // sent (they would only shrink to it), which keeps staging traffic low.
 func (s *Scan) runCases(ctx context.Context, g *group, cases []Case, own []Exchange) []*outcome {
 	out := make([]*outcome, len(cases))
 	var swaps, rest []int
 	for i, c := range cases {
-		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+		if isPlainSwap(c) {
 			swaps = append(swaps, i)
 		} else {
 			rest = append(rest, i)
@@ -112,7 +108,7 @@ func (s *Scan) victimScope(ctx context.Context, g *group, cases []Case, own []Ex
 		return nil
 	}
 	for _, c := range cases {
-		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+		if isPlainSwap(c) {
 			o := s.runCase(ctx, g, c, own, fill, true)
 			o.scope = "victim-scope"
 			return []*outcome{o}
@@ -162,18 +158,16 @@ func (s *Scan) runCase(ctx context.Context, g *group, c Case, own []Exchange, fi
 // runCaseOn is runCase with the attack sent another way (an alternate route
 // or method); the control stays on the documented route and method.
 func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, fill map[string]string, v via, shrink bool) *outcome {
-	o := &outcome{c: c, url: g.url(c.Wire, fill), fill: fill, via: v}
-	if v.route != "" {
-		o.url = g.urlOn(v.route, c.Wire, fill)
-	}
-	o.attack = s.memo.do(ctx, s.client, g.a, v.methodOr(g.op.Op.Method), o.url)
+	req := g.request(c, fill, v, nil)
+	o := &outcome{c: c, url: req.URL, req: req, fill: fill, via: v}
+	o.attack = s.send(ctx, g.a, req)
 	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
 	owner := c.Owner
 	if owner == "" {
 		if found, _ := FindOwner(trial); found != "" {
 			owner = found
 		} else if o.attack.Err == "" && o.attack.Status >= 200 && o.attack.Status < 300 {
-			peer := s.memo.do(ctx, s.client, g.v, g.op.Op.Method, o.url)
+			peer := s.send(ctx, g.v, req)
 			trial.Peer = &peer
 		}
 	}
@@ -195,12 +189,16 @@ func (s *Scan) shrink(ctx context.Context, g *group, o *outcome, own []Exchange)
 	cur, steps := o, 0
 	for progressed := true; progressed && steps < maxShrinkSteps; {
 		progressed = false
-		for _, simpler := range Shrink(cur.c) {
+		for _, drawn := range Shrink(cur.c) {
 			if steps == maxShrinkSteps || ctx.Err() != nil {
 				break
 			}
-			if simpler.Base != cur.c.Base || simpler.Source != cur.c.Source {
+			if drawn.Base != cur.c.Base || drawn.Source != cur.c.Source {
 				continue // a simpler form of the same object only: another id is another finding
+			}
+			simpler, ok := g.placed(drawn) // shrinking rebuilds path wire text
+			if !ok {
+				continue
 			}
 			steps++
 			r := s.runCaseOn(ctx, g, simpler, own, o.fill, o.via, false)
@@ -217,16 +215,17 @@ func (s *Scan) shrink(ctx context.Context, g *group, o *outcome, own []Exchange)
 // sent is what the request carried: the server echoing it back proves
 // nothing.
 func (g *group) sent(c Case) []string {
-	out := []string{c.Wire, c.Base, c.From}
+	out := []string{c.Wire, c.Base, c.From, c.Mine}
 	if dec, err := url.PathUnescape(c.Wire); err == nil {
 		out = append(out, dec, strings.Trim(dec, "/"))
 	}
+	out = append(out, placedTexts(c.Placed)...)
 	for _, v := range g.fill {
 		out = append(out, v)
 	}
 	for _, id := range g.v.Owns {
 		for _, v := range id {
-			if len(g.op.IDs) > 1 && !contains(g.v.Owns[g.p.Name], v) {
+			if len(g.op.IDs) > 1 && !contains(idsOf(g.v, g.p), v) {
 				out = append(out, v) // the victim's parent ids of a victim-scope case
 			}
 		}

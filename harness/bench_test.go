@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -15,106 +14,61 @@ import (
 	"github.com/bolaharness/bolaharness/harness"
 )
 
-// The benchmarks of the performance issue. Each pair runs in one process
-// against one target, so that scripts/bench.sh can print ratios that hold on
-// a noisy machine; docs/performance.md records them.
+// The benchmarks of the performance issue. Each compares two things measured
+// in alternation in one process, against one target, and reports their
+// ratio, so that scripts/bench.sh can print ratios that hold on a noisy
+// machine; docs/performance.md records them. BenchmarkPeakMemory is run by
+// the script one sub-benchmark per process, for a clean peak RSS.
 
 // BenchmarkThroughput compares the harness's request rate with a bare
 // net/http loop that sends the very requests the harness sent (recorded on
 // the server), with the same concurrency, to the same loopback server. The
 // config's rate is 0 (unlimited); each scan is prepared (spec, plan, client)
-// outside the clock, and its controls and baselines count as requests. The
-// two alternate within every iteration, so that a noisy neighbour slows both
-// alike, and the ratio is reported with the rates.
+// off the clock, and its controls and baselines count as requests.
 func BenchmarkThroughput(b *testing.B) {
 	n := benchConcurrency(b)
 	rec := &recorder{next: demoHandler(b)}
-	rec.on.Store(true)
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	scan(b, demoConfig(b, srv.URL, n), nil)
-	rec.on.Store(false)
-	reqs := rec.reqs
-	var harness, bare clock
-	var harnessReqs int64
-	for i := 0; i < b.N; i++ {
-		s := prepare(b, demoConfig(b, srv.URL, n), nil)
-		settle()
-		harness.start()
-		harnessReqs += run(b, s)
-		harness.stop()
-		settle()
-		bare.start()
-		if failed, err := bareLoop(loopbackTransport(n), srv.URL, reqs, n); err != nil {
-			b.Fatalf("bare loop: %d requests failed, e.g. %v", failed, err)
-		}
-		bare.stop()
-	}
-	bareReqs := int64(len(reqs) * b.N)
-	reportPair(b, "harness", harness.rate(harnessReqs), "bare", bare.rate(bareReqs))
-	b.ReportMetric(harness.cpuPer(harnessReqs), "harness-cpu-µs/req")
-	b.ReportMetric(bare.cpuPer(bareReqs), "bare-cpu-µs/req")
-	reportPeakRSS(b)
+	reqs := recordScan(b, rec, srv.URL, n)
+	cfg := func() *harness.Config { return demoConfig(b, srv.URL, n) }
+	transport := func() http.RoundTripper { return loopbackTransport(n) }
+	clocks := alternate(b, timedScan(b, cfg, nil), bareSection(b, transport, srv.URL, reqs, n))
+	reportRates(b, "harness", "bare", clocks)
 }
 
-// BenchmarkInProcess compares one scan of the demo API served in process
-// (no socket) with the same scan over loopback HTTP, alternating as
-// BenchmarkThroughput does.
+// BenchmarkInProcess compares a scan of the demo API served in process (no
+// socket) with the same scan over loopback HTTP.
 func BenchmarkInProcess(b *testing.B) {
 	n := benchConcurrency(b)
 	h := demoHandler(b)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	var times [2]time.Duration
-	var reqs [2]int64
-	for i := 0; i < b.N; i++ {
-		for mode, handler := range []http.Handler{h, nil} {
-			s := prepare(b, demoConfig(b, srv.URL, n), handler)
-			settle()
-			start := time.Now()
-			reqs[mode] += run(b, s)
-			times[mode] += time.Since(start)
-		}
-	}
-	reportPair(b, "inprocess", float64(reqs[0])/times[0].Seconds(), "loopback", float64(reqs[1])/times[1].Seconds())
-	reportPeakRSS(b)
+	cfg := func() *harness.Config { return demoConfig(b, srv.URL, n) }
+	clocks := alternate(b, timedScan(b, cfg, h), timedScan(b, cfg, nil))
+	reportRates(b, "inprocess", "loopback", clocks)
 }
 
 // BenchmarkTransport isolates the transports: the bare loop of
-// BenchmarkThroughput, sending the demo scan's requests through the
-// in-process transport and through loopback HTTP, alternating.
+// BenchmarkThroughput, sending ten rounds of the demo scan's requests (one
+// takes a few milliseconds in process, too short to time fairly) through the
+// in-process transport and through loopback HTTP.
 func BenchmarkTransport(b *testing.B) {
 	n := benchConcurrency(b)
 	rec := &recorder{next: demoHandler(b)}
-	rec.on.Store(true)
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	scan(b, demoConfig(b, srv.URL, n), nil)
-	rec.on.Store(false)
-	h := demoHandler(b)
-	// Ten rounds of the scan's requests per timed section: one round takes
-	// a few milliseconds in process, too short to time fairly.
+	one := recordScan(b, rec, srv.URL, n)
 	var reqs []wireRequest
-	for r := 0; r < 10; r++ {
-		reqs = append(reqs, rec.reqs...)
+	for i := 0; i < 10; i++ {
+		reqs = append(reqs, one...)
 	}
-	var times [2]time.Duration
-	for i := 0; i < b.N; i++ {
-		for mode, target := range []struct {
-			rt   http.RoundTripper
-			base string
-		}{{&harness.InProcessTransport{Handler: h}, harness.InProcessBaseURL}, {loopbackTransport(n), srv.URL}} {
-			settle()
-			start := time.Now()
-			if failed, err := bareLoop(target.rt, target.base, reqs, n); err != nil {
-				b.Fatalf("%d requests failed, e.g. %v", failed, err)
-			}
-			times[mode] += time.Since(start)
-		}
-	}
-	total := float64(len(reqs) * b.N)
-	reportPair(b, "inprocess", total/times[0].Seconds(), "loopback", total/times[1].Seconds())
-	reportPeakRSS(b)
+	h := demoHandler(b)
+	inProcess := func() http.RoundTripper { return &harness.InProcessTransport{Handler: h} }
+	loopback := func() http.RoundTripper { return loopbackTransport(n) }
+	clocks := alternate(b, bareSection(b, inProcess, harness.InProcessBaseURL, reqs, n),
+		bareSection(b, loopback, srv.URL, reqs, n))
+	reportRates(b, "inprocess", "loopback", clocks)
 }
 
 // BenchmarkLoadPlan compares LoadSpec+BuildPlan of large real specs with a
@@ -124,27 +78,29 @@ func BenchmarkLoadPlan(b *testing.B) {
 	for _, name := range []string{"stripe.yaml", "openai.yaml", "k8s.json"} {
 		b.Run(strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".json"), func(b *testing.B) {
 			path := corpusSpec(b, name)
-			b.Run("harness", func(b *testing.B) {
-				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
-					spec, err := harness.LoadSpec(path)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) == 0 {
-						b.Fatalf("%s: nothing planned", name)
-					}
-				}
-				reportPeakRSS(b)
+			clocks := alternate(b, func(c *clock) int64 {
+				c.start()
+				defer c.stop()
+				loadPlan(b, path)
+				return 1
+			}, func(c *clock) int64 {
+				c.start()
+				defer c.stop()
+				bareLoad(b, path)
+				return 1
 			})
-			b.Run("bare", func(b *testing.B) {
-				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
-					bareLoad(b, path)
-				}
-				reportPeakRSS(b)
-			})
+			reportCosts(b, "harness", "bare", clocks)
 		})
+	}
+}
+
+func loadPlan(b *testing.B, path string) {
+	spec, err := harness.LoadSpec(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) == 0 {
+		b.Fatalf("%s: nothing planned", path)
 	}
 }
 
@@ -168,37 +124,75 @@ func bareLoad(b *testing.B, path string) {
 	}
 }
 
-// BenchmarkScale loads and plans synthetic specs of 1,000 and 10,000
-// operations, and scans them in process, to show that time and memory grow
-// linearly with the size of the API.
+// BenchmarkScale loads and plans (plan), and scans in process (scan), the
+// synthetic specs of 1,000 and 10,000 operations: time and memory should
+// grow tenfold, no more. kin is kin-openapi's bare load of the same specs,
+// to tell the harness's growth from its parser's.
 func BenchmarkScale(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
-		data := syntheticSpec(n)
-		b.Run("plan/"+itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				spec, err := harness.LoadSpecData("synthetic.yaml", data)
-				if err != nil {
+	small, large := syntheticSpec(1000), syntheticSpec(10000)
+	b.Run("plan", func(b *testing.B) {
+		clocks := alternate(b, planSection(b, large, 5000), planSection(b, small, 500))
+		reportCosts(b, "10k", "1k", clocks)
+	})
+	b.Run("kin", func(b *testing.B) { // the bare kin-openapi load of the same specs, for reference
+		kin := func(data []byte) section {
+			return func(c *clock) int64 {
+				c.start()
+				defer c.stop()
+				if _, err := openapi3.NewLoader().LoadFromData(data); err != nil {
 					b.Fatal(err)
 				}
-				if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) != n/2 {
-					b.Fatalf("planned %d operations, want %d", len(p.Operations), n/2)
-				}
+				return 1
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/operation")
-			reportPeakRSS(b)
-		})
-		b.Run("scan/"+itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			var total int64
+		}
+		reportCosts(b, "10k", "1k", alternate(b, kin(large), kin(small)))
+	})
+	b.Run("scan", func(b *testing.B) {
+		h := widgetHandler()
+		clocks := alternate(b, timedScan(b, func() *harness.Config { return widgetConfig(b, large) }, h),
+			timedScan(b, func() *harness.Config { return widgetConfig(b, small) }, h))
+		reportCosts(b, "10k", "1k", clocks)
+		for i, name := range []string{"10k", "1k"} {
+			b.ReportMetric(float64(clocks[i].count)/clocks[i].wall.Seconds(), name+"-req/s")
+		}
+	})
+}
+
+// planSection loads and plans data, which must plan at least want
+// operations (its gets by id; the planner may take more).
+func planSection(b *testing.B, data []byte, want int) section {
+	return func(c *clock) int64 {
+		c.start()
+		defer c.stop()
+		spec, err := harness.LoadSpecData("synthetic.yaml", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) < want {
+			b.Fatalf("planned %d operations, want at least %d", len(p.Operations), want)
+		}
+		return 1
+	}
+}
+
+// BenchmarkPeakMemory does one thing per sub-benchmark and reports the
+// process's peak resident memory; scripts/bench.sh runs each alone in a
+// process (-benchtime 1x), since the peak is the whole process's.
+func BenchmarkPeakMemory(b *testing.B) {
+	cases := []struct {
+		name string
+		run  func(b *testing.B)
+	}{
+		{"loadplan-stripe", func(b *testing.B) { loadPlan(b, corpusSpec(b, "stripe.yaml")) }},
+		{"plan-10000", func(b *testing.B) { planSection(b, syntheticSpec(10000), 5000)(&clock{}) }},
+		{"scan-10000", func(b *testing.B) { run(b, prepare(b, widgetConfig(b, syntheticSpec(10000)), widgetHandler())) }},
+		{"scan-demo", func(b *testing.B) { run(b, prepare(b, demoConfig(b, "http://unused.invalid", 4), demoHandler(b))) }},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				s := prepare(b, widgetConfig(b, data), widgetHandler())
-				b.StartTimer()
-				total += run(b, s)
+				tc.run(b)
 			}
-			reportRate(b, total, b.Elapsed())
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/operation")
 			reportPeakRSS(b)
 		})
 	}

@@ -2,18 +2,14 @@ package harness_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/harness"
@@ -80,12 +76,6 @@ func demoHandler(b *testing.B) http.Handler {
 	return h
 }
 
-// scan prepares and runs cfg once (against h in process when h is not nil)
-// and returns how many requests it sent.
-func scan(b *testing.B, cfg *harness.Config, h http.Handler) int64 {
-	return run(b, prepare(b, cfg, h))
-}
-
 // prepare loads, plans and builds the client: in process when h is not nil.
 func prepare(b *testing.B, cfg *harness.Config, h http.Handler) *harness.Scan {
 	var (
@@ -116,6 +106,16 @@ func run(b *testing.B, s *harness.Scan) int64 {
 	return rep.Stats.Requests
 }
 
+// timedScan is a section that prepares a scan off the clock and times its run.
+func timedScan(b *testing.B, cfg func() *harness.Config, h http.Handler) section {
+	return func(c *clock) int64 {
+		s := prepare(b, cfg(), h)
+		c.start()
+		defer c.stop()
+		return run(b, s)
+	}
+}
+
 // wireRequest is one request the harness sent, for the bare loop to replay.
 type wireRequest struct{ method, target, auth string }
 
@@ -136,10 +136,32 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.next.ServeHTTP(w, req)
 }
 
+// recordScan runs one scan of the demo API at base (served by rec) and
+// returns the requests it sent, for the bare loop to replay.
+func recordScan(b *testing.B, rec *recorder, base string, n int) []wireRequest {
+	rec.on.Store(true)
+	run(b, prepare(b, demoConfig(b, base, n), nil))
+	rec.on.Store(false)
+	return rec.reqs
+}
+
 // loopbackTransport is a plain net/http transport tuned like the harness's:
 // an idle connection kept for every worker.
 func loopbackTransport(n int) *http.Transport {
 	return &http.Transport{MaxIdleConns: 100, MaxIdleConnsPerHost: n}
+}
+
+// bareSection times the bare loop: reqs sent to base over rt by n workers.
+func bareSection(b *testing.B, rt func() http.RoundTripper, base string, reqs []wireRequest, n int) section {
+	return func(c *clock) int64 {
+		t := rt()
+		c.start()
+		defer c.stop()
+		if failed, err := bareLoop(t, base, reqs, n); err != nil {
+			b.Fatalf("bare loop: %d requests failed, e.g. %v", failed, err)
+		}
+		return int64(len(reqs))
+	}
 }
 
 // bareLoop sends reqs to base with n workers through a plain net/http client
@@ -192,139 +214,3 @@ func bareOne(client *http.Client, base string, r wireRequest) error {
 	}
 	return resp.Body.Close()
 }
-
-// settle lets the previous measurement's leftovers (closing connections,
-// server goroutines, garbage) finish before the next clock starts, so that
-// neither side of an alternating pair pays for the other.
-func settle() {
-	time.Sleep(5 * time.Millisecond)
-	runtime.GC()
-}
-
-// clock sums the wall and CPU time of repeated timed sections.
-type clock struct {
-	wall, cpu  time.Duration
-	wall0      time.Time
-	cpuAtStart time.Duration
-}
-
-func (c *clock) start() { c.wall0, c.cpuAtStart = time.Now(), cpuTime() }
-
-func (c *clock) stop() {
-	c.wall += time.Since(c.wall0)
-	c.cpu += cpuTime() - c.cpuAtStart
-}
-
-// rate is n per second of wall time.
-func (c *clock) rate(n int64) float64 { return float64(n) / c.wall.Seconds() }
-
-// cpuPer is the process's CPU microseconds per request, server included.
-func (c *clock) cpuPer(n int64) float64 { return float64(c.cpu.Microseconds()) / float64(n) }
-
-// reportPair reports two rates measured in one run and their ratio (a/b).
-func reportPair(b *testing.B, aName string, a float64, bName string, bRate float64) {
-	b.ReportMetric(a, aName+"-req/s")
-	b.ReportMetric(bRate, bName+"-req/s")
-	b.ReportMetric(a/bRate, aName+"/"+bName)
-}
-
-// reportRate reports requests per second over the benchmark's run time.
-func reportRate(b *testing.B, requests int64, elapsed time.Duration) {
-	b.ReportMetric(float64(requests)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(requests)/float64(b.N), "req/op")
-}
-
-// syntheticSpec writes an OpenAPI 3.0 document with n operations: n/2
-// resources, each with a list operation (no id: planned out) and a get by id
-// with a typed response schema, which is the shape of real large specs. Every
-// id parameter is called widget_id, so one `owns` key serves them all.
-func syntheticSpec(n int) []byte {
-	var sb strings.Builder
-	sb.Grow(n * 600)
-	sb.WriteString("openapi: 3.0.3\ninfo: {title: synthetic, version: '1'}\nservers: [{url: 'https://api.example.test/v1'}]\n")
-	sb.WriteString("security: [{bearer: []}]\npaths:\n")
-	for i := 0; i < n/2; i++ {
-		fmt.Fprintf(&sb, `  /widgets%[1]d:
-    get:
-      operationId: listWidgets%[1]d
-      parameters:
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Widget%[1]d'}}}}}
-  /widgets%[1]d/{widget_id}:
-    get:
-      operationId: getWidget%[1]d
-      parameters:
-        - {name: widget_id, in: path, required: true, schema: {type: string}, example: wid_%[1]dAbCdEf12}
-        - {name: expand, in: query, schema: {type: array, items: {type: string}}}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Widget%[1]d'}}}}
-        '404': {description: not found}
-`, i)
-	}
-	sb.WriteString("components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n  schemas:\n")
-	for i := 0; i < n/2; i++ {
-		fmt.Fprintf(&sb, `    Widget%[1]d:
-      type: object
-      properties:
-        id: {type: string}
-        owner_id: {type: integer, format: int64}
-        name: {type: string, maxLength: 200}
-        created: {type: string, format: date-time}
-`, i)
-	}
-	return []byte(sb.String())
-}
-
-// widgetConfig scans the synthetic spec as two users who own one widget id
-// each, with few cases per group: the point is the size of the API.
-func widgetConfig(b *testing.B, spec []byte) *harness.Config {
-	const cfg = `spec: synthetic.yaml
-baseURL: https://api.example.test/v1
-rate: 0
-cases: 4
-seed: 1
-maxRequests: 100000000
-users:
-  - name: alice
-    token: tok-alice
-    identity: {id: 1, email: alice@example.test}
-    owns: {widget_id: [wid_1AbCdEf12]}
-  - name: bob
-    token: tok-bob
-    identity: {id: 2, email: bob@example.test}
-    owns: {widget_id: [wid_2XyZaBc34]}
-`
-	c, err := harness.ParseConfigEmbedded("synthetic.yaml", []byte(cfg), spec, noEnv)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
-
-// widgetHandler is a fast, correct API for the synthetic spec: a caller gets
-// its own widget and a 404 for any other id.
-func widgetHandler() http.Handler {
-	type owner struct{ id, email, widget string }
-	byToken := map[string]owner{
-		"Bearer tok-alice": {"1", "alice@example.test", "wid_1AbCdEf12"},
-		"Bearer tok-bob":   {"2", "bob@example.test", "wid_2XyZaBc34"},
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, ok := byToken[r.Header.Get("Authorization")]
-		if !ok {
-			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
-			return
-		}
-		id := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-		w.Header().Set("Content-Type", "application/json")
-		if id != o.widget {
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"error":"not found"}`) // a write error has no one to go to
-			return
-		}
-		fmt.Fprintf(w, `{"id":%q,"owner_id":%s,"owner_email":%q,"name":"widget"}`, id, o.id, o.email)
-	})
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -235,8 +235,16 @@ func (c *Client) Redact(text string) string {
 // given, so encodings such as "%2538", "+8", ";x" or "%00" reach the server
 // exactly. user may be nil for an unauthenticated request. A ctx carrying an
 // operation (WithOperation) is subject to that operation's breaker.
-func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) (x Exchange) {
-	x = Exchange{Method: method, URL: wireURL}
+func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) Exchange {
+	return c.DoRequest(ctx, user, Request{Method: method, URL: wireURL})
+}
+
+// DoRequest is Do for a request that may carry extra headers and a body
+// (client_request.go). The methods allow-list is checked first, whatever the
+// request carries: a write the config does not allow is never sent.
+func (c *Client) DoRequest(ctx context.Context, user *User, r Request) (x Exchange) {
+	method := r.Method
+	x = Exchange{Method: method, URL: r.URL}
 	if user != nil {
 		x.User = user.Name
 	}
@@ -247,7 +255,14 @@ func (c *Client) Do(ctx context.Context, user *User, method, wireURL string) (x 
 		x.Err = fmt.Sprintf("method %s not allowed by config methods (%s)", method, strings.Join(c.methods, ", "))
 		return x
 	}
-	req, reason := c.newRequest(ctx, method, wireURL)
+	if r.invalid != "" {
+		x.Err = r.invalid
+		return x
+	}
+	req, reason := c.newRequest(ctx, method, r.URL)
+	if reason == "" {
+		reason = r.apply(req)
+	}
 	if reason != "" {
 		x.Err = reason
 		return x

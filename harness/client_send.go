@@ -75,6 +75,10 @@ func (c *Client) send(ctx context.Context, req *http.Request, token string, x *E
 	defer cancel()
 	note := &redirectNote{paid: true}
 	req = req.Clone(context.WithValue(tctx, redirectNoteKey{}, note))
+	if err := rewindBody(req); err != nil {
+		x.Err = "reading the request body: " + err.Error()
+		return false
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -17,8 +17,11 @@ const (
 	// DefaultRate is the request rate (per second) when the config sets none:
 	// gentle enough for a shared staging server.
 	DefaultRate = 10
-	// DefaultCases is how many cases are drawn per id parameter per user pair.
-	DefaultCases = 32
+	// DefaultCases is how many cases are drawn per id parameter per user
+	// pair. Recall on the detection corpus and the demo saturates at 12;
+	// 24 holds the whole fixed head of a numeric id's list (swaps, every
+	// single transform, nearest neighbours) and twice the saturation point.
+	DefaultCases = 24
 	// DefaultConcurrency is how many requests may be in flight at once.
 	DefaultConcurrency = 4
 	// DefaultTimeout bounds one request, body included.
@@ -59,7 +62,10 @@ type Config struct {
 	Shared      []SharedObject // key `shared`: objects several users legitimately share
 	// Public lists operations every user may read by design (a public
 	// profile card): "GET /users/{id}" or an operationId. Not attacked.
-	Public      []string
+	Public []string
+	// Actions lists GET operations that read like actions (/exports/{id}/run)
+	// which the scan may still send; the others are left out.
+	Actions     []string
 	Timeout     time.Duration // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
 	MaxRequests int           // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
 
@@ -76,6 +82,9 @@ type Config struct {
 	// NoHarvest (key `harvest: false`) turns off harvesting, which looks
 	// users' object ids up in the API's listings before attacking.
 	NoHarvest bool
+	// Destroy (key `destroy`) names the objects the harness may DELETE as
+	// another user (config_destroy.go); nothing else is ever deleted.
+	Destroy []DestroyObject
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.
@@ -282,6 +291,7 @@ func (c *Config) validate(skip map[string]bool) error {
 		c.checkMethods,
 		c.checkFixture,
 		c.checkShared,
+		c.checkDestroy,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

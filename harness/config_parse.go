@@ -21,7 +21,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public"}
+		"harvest", "public", "actions", "destroy"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -194,7 +194,11 @@ func (p *parser) topField(c *Config, f field) error {
 	case "shared":
 		c.Shared, err = p.readShared(f.value)
 	case "public":
-		c.Public, err = p.readPublic(f.value)
+		c.Public, err = p.readOperations("public", f.value)
+	case "actions":
+		c.Actions, err = p.readOperations("actions", f.value)
+	case "destroy":
+		c.Destroy, err = p.readDestroy(f.value)
 	case "harvest":
 		err = p.readNumber("harvest", f.value, func(s string) error { return parseHarvest(s, &c.NoHarvest) })
 	default:

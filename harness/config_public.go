@@ -7,12 +7,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// readPublic reads the `public` list: operations that every user may read
-// by design, named as "METHOD /path" or by operationId.
-func (p *parser) readPublic(n *yaml.Node) ([]string, error) {
+// readOperations reads a list of operations named as "METHOD /path" or by
+// operationId: the `public` and `actions` keys.
+func (p *parser) readOperations(name string, n *yaml.Node) ([]string, error) {
 	var out []string
 	for i, item := range listItems(n) {
-		key := fmt.Sprintf("public[%d]", i)
+		key := fmt.Sprintf("%s[%d]", name, i)
 		s, ok, err := p.text(key, item, "")
 		if err != nil {
 			return nil, err
@@ -28,6 +28,43 @@ func (p *parser) readPublic(n *yaml.Node) ([]string, error) {
 	return out, nil
 }
 
+// applyActions leaves out the GET and HEAD operations whose path,
+// operationId or summary reads like an action (/logout, /exports/{id}/run,
+// sendInvoice): a GET that acts would act on another user's object. The
+// config's `actions` list opts named operations back in.
+func applyActions(plan Plan, allowed []string) Plan {
+	kept := plan.Operations[:0:0]
+	for _, op := range plan.Operations {
+		why := ""
+		if op.Op.Method == "GET" || op.Op.Method == "HEAD" {
+			// Path and operationId only: a summary is prose ("Sends the
+			// headers...") and a weaker sign than harvesting needs. Other
+			// methods act by definition; the config's methods gate them.
+			if why = pathActionReason(op.Op.Path); why == "" {
+				why = operationIDActionReason(op.Op.ID)
+			}
+		}
+		if why == "" || namesOperation(allowed, op) != "" {
+			kept = append(kept, op)
+			continue
+		}
+		plan.Skipped = append(plan.Skipped, Skip{Operation: op.Operation,
+			Why: "reads like an action (" + why + "): a GET that acts is not sent; list it under actions in the config to attack it"})
+	}
+	plan.Operations = kept
+	return plan
+}
+
+// namesOperation returns the entry of names that names op, or "".
+func namesOperation(names []string, op PlannedOperation) string {
+	for _, n := range names {
+		if n == op.Operation || (op.Op.ID != "" && n == op.Op.ID) {
+			return n
+		}
+	}
+	return ""
+}
+
 // applyPublic moves the operations the config declares public from the
 // attack to the skipped list, and warns about names that match nothing.
 func applyPublic(plan Plan, public []string) Plan {
@@ -37,12 +74,7 @@ func applyPublic(plan Plan, public []string) Plan {
 	used := map[string]bool{}
 	kept := plan.Operations[:0:0]
 	for _, op := range plan.Operations {
-		name := ""
-		for _, p := range public {
-			if p == op.Operation || (op.Op.ID != "" && p == op.Op.ID) {
-				name = p
-			}
-		}
+		name := namesOperation(public, op)
 		if name == "" {
 			kept = append(kept, op)
 			continue

@@ -23,3 +23,26 @@ func TestConfigPublicKey(t *testing.T) {
 }
 
 func noEnvHere(string) (string, bool) { return "", false }
+
+func TestActionLikeGETsAreLeftOutUnlessListed(t *testing.T) {
+	plan := Plan{Operations: []PlannedOperation{
+		{Operation: "GET /exports/{id}/run", Op: Operation{Method: "GET", Path: "/exports/{id}/run"}},
+		{Operation: "GET /invoices/{id}", Op: Operation{Method: "GET", Path: "/invoices/{id}", ID: "getInvoice"}},
+		{Operation: "GET /mail/{id}", Op: Operation{Method: "GET", Path: "/mail/{id}", ID: "sendMail"}},
+		{Operation: "DELETE /invoices/{id}", Op: Operation{Method: "DELETE", Path: "/invoices/{id}", ID: "deleteInvoice"}},
+	}}
+	got := applyActions(plan, []string{"sendMail"})
+	var kept []string
+	for _, op := range got.Operations {
+		kept = append(kept, op.Operation)
+	}
+	assert.Equal(t, []string{"GET /invoices/{id}", "GET /mail/{id}", "DELETE /invoices/{id}"}, kept,
+		"a GET that acts is left out unless listed; other methods are gated by methods, not by names")
+	require.Len(t, got.Skipped, 1)
+	assert.Contains(t, got.Skipped[0].Why, "reads like an action")
+
+	_, probed := addedParam(Operation{Method: "GET", Path: "/logout"})
+	assert.False(t, probed, "no ?user_id probe on a GET that acts")
+	_, probed = addedParam(Operation{Method: "GET", Path: "/messages"})
+	assert.True(t, probed)
+}

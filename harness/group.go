@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // group is one (operation, id parameter, attacker, victim): the unit that
@@ -18,21 +22,28 @@ type group struct {
 	a, v  *User
 	fill  map[string]string // the other id parameters, filled with the attacker's own ids (plain)
 	fixed map[string]string // required non-id parameters filled from examples, defaults or enums
-	why   string            // why the group cannot run, when it cannot
+	// body is the JSON body the operation's requests start from (its
+	// examples); hasBody says one is sent at all.
+	body    any
+	hasBody bool
+	why     string // why the group cannot run, when it cannot
 }
 
 func newGroup(s *Scan, op PlannedOperation, p IDParam, a, v *User) *group {
 	g := &group{s: s, op: op, p: p, a: a, v: v, fill: map[string]string{}}
 	g.fixed, g.why = fixedParams(op)
+	g.body, g.hasBody = exampleBody(op.Op)
 	for _, other := range op.IDs {
-		if other.Name == p.Name {
-			continue
+		if sameParam(other, p) || (other.In != openapi3.ParameterInPath && !other.Required) {
+			continue // ids outside the path that the spec does not require are not sent
 		}
-		switch {
-		case len(a.Owns[other.Name]) > 0:
-			g.fill[other.Name] = a.Owns[other.Name][0]
-		case len(v.Owns[other.Name]) > 0:
-			g.fill[other.Name] = v.Owns[other.Name][0]
+		switch ex, hasEx := exampleValue(other.Param); {
+		case len(idsOf(a, other)) > 0:
+			g.fill[other.Name] = idsOf(a, other)[0]
+		case len(idsOf(v, other)) > 0:
+			g.fill[other.Name] = idsOf(v, other)[0]
+		case other.In != openapi3.ParameterInPath && hasEx:
+			g.fill[other.Name] = ex
 		default:
 			if g.why == "" {
 				g.why = "no id known for the other id parameter " + strconv.Quote(other.Name) + "; list one under owns." + other.Name
@@ -41,6 +52,8 @@ func newGroup(s *Scan, op PlannedOperation, p IDParam, a, v *User) *group {
 	}
 	return g
 }
+
+func sameParam(a, b IDParam) bool { return a.Name == b.Name && a.In == b.In }
 
 // fixedParams fills the operation's required path and query parameters that
 // are not ids, from the spec's examples, defaults or enums.
@@ -82,8 +95,8 @@ func exampleValue(p Param) (string, bool) {
 // may legitimately read (owned by both, or listed as shared).
 func (g *group) victimIDs() []string {
 	var out []string
-	for _, id := range g.v.Owns[g.p.Name] {
-		if !contains(g.a.Owns[g.p.Name], id) && !g.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
+	for _, id := range idsOf(g.v, g.p) {
+		if !contains(idsOf(g.a, g.p), id) && !g.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
 			out = append(out, id)
 		}
 	}
@@ -101,53 +114,168 @@ func (g *group) seed() int64 {
 	return int64(h.Sum64() >> 1)
 }
 
-// url builds the request URL with wire for the attacked parameter and the
-// given plain ids for the other id parameters.
+// url is the URL of the request that carries wire (path wire text) for
+// the attacked parameter and the given plain ids for the other id
+// parameters. Ids in a header or body are not in it: see request.
 func (g *group) url(wire string, others map[string]string) string {
-	return g.urlOn(g.op.Op.Path, wire, others)
+	return g.request(g.wireCase(wire), others, via{}, nil).URL
 }
 
-// urlOn is url on another path template: an alternate route to the same
-// operation.
-func (g *group) urlOn(path, wire string, others map[string]string) string {
-	vals := map[string]string{}
-	for k, v := range g.fixed {
-		vals[k] = url.PathEscape(v)
+// wireCase is a case that sends wire as it is, in the parameter's place.
+func (g *group) wireCase(wire string) Case {
+	c := Case{Param: g.p.Name, Wire: wire}
+	if g.p.In != openapi3.ParameterInPath {
+		dec, err := url.PathUnescape(wire)
+		if err != nil {
+			dec = wire
+		}
+		c.Placed, _ = placeText(g.p, wire, dec)
 	}
-	for k, v := range others {
-		vals[k] = url.PathEscape(v)
+	return c
+}
+
+// plainCase is the plain id in the parameter's place.
+func (g *group) plainCase(id string) Case {
+	c := Case{Param: g.p.Name, Source: SourceVictim, Base: id, Wire: plainWire(id)}
+	if g.p.In != openapi3.ParameterInPath {
+		c.Placed = plainText(g.p, id)
 	}
-	vals[g.p.Name] = wire
-	op := g.op.Op
-	op.Path = path
-	return buildURL(g.s.baseURL, op, vals, g.fixed)
+	return c
+}
+
+// request builds the request that sends case c: the other id parameters
+// from others (plain ids), the body from body (nil: the group's own), and
+// the route and method of v.
+func (g *group) request(c Case, others map[string]string, v via, body any) Request {
+	path := g.op.Op.Path
+	if v.route != "" {
+		path = v.route
+	}
+	example := body == nil
+	if example {
+		body = g.body
+	}
+	return g.parts(c, others, body, example).build(g.s.baseURL, v.methodOr(g.op.Op.Method), path)
+}
+
+// parts lays case c and the other ids out in their places. example says
+// the body is the spec's example, whose unfilled id fields are dropped; a
+// body built from an object (a write) keeps them.
+func (g *group) parts(c Case, others map[string]string, body any, example bool) reqParts {
+	rp := reqParts{path: map[string]string{}, header: http.Header{}, hasDoc: g.hasBody || g.p.In == InBody || (!example && body != nil)}
+	q := url.Values{}
+	for _, p := range g.op.Op.Params {
+		if v, ok := g.fixed[p.Name]; ok && p.In == openapi3.ParameterInPath {
+			rp.path[p.Name] = url.PathEscape(v)
+		} else if ok && p.In == openapi3.ParameterInQuery {
+			q.Set(p.Name, v)
+		}
+	}
+	if len(q) > 0 {
+		rp.query = append(rp.query, q.Encode())
+	}
+	doc := cloneJSON(body)
+	for _, other := range g.op.IDs {
+		if sameParam(other, g.p) {
+			continue
+		}
+		v, ok := others[other.Name]
+		switch {
+		case other.In == InBody && !ok && example:
+			doc = removePointer(doc, other.Name) // an example's id is someone's: leave it out
+		case !ok:
+		case other.In == openapi3.ParameterInPath:
+			rp.path[other.Name] = url.PathEscape(v)
+		case other.In == openapi3.ParameterInQuery:
+			rp.query = append(rp.query, url.QueryEscape(other.Name)+"="+url.QueryEscape(v))
+		case other.In == openapi3.ParameterInHeader:
+			rp.header.Set(other.Name, v)
+		case other.In == InBody:
+			rp.hasDoc = true
+			doc = setPointer(doc, other.Name, rawJSON(plainText(other, v)))
+		}
+	}
+	rp.body = g.placeCase(&rp, c, doc)
+	return rp
+}
+
+// placeCase puts the attacked value in its place and returns the body.
+func (g *group) placeCase(rp *reqParts, c Case, doc any) any {
+	if c.Placement == placeOmit {
+		return doc
+	}
+	switch g.p.In {
+	case openapi3.ParameterInPath:
+		rp.path[g.p.Name] = c.Wire
+	case openapi3.ParameterInQuery:
+		rp.query = append(rp.query, g.queryPairs(c)...)
+	case openapi3.ParameterInHeader:
+		rp.header.Set(g.p.Name, c.Placed)
+	case InBody:
+		return setPointer(doc, g.p.Name, rawJSON(g.bodyValue(c)))
+	}
+	return doc
+}
+
+// queryPairs are the query pairs a case sends for the attacked parameter.
+func (g *group) queryPairs(c Case) []string {
+	name := url.QueryEscape(g.p.Name)
+	mine := name + "=" + plainText(g.p, c.Mine)
+	theirs := name + "=" + c.Placed
+	switch c.Placement {
+	case PlaceDuplicateMineFirst:
+		return []string{mine, theirs}
+	case PlaceDuplicateTheirsFirst:
+		return []string{theirs, mine}
+	case PlaceArrayParam:
+		return []string{name + "[]=" + c.Placed}
+	}
+	return []string{theirs}
+}
+
+// bodyValue is the JSON a case puts at the attacked body field.
+func (g *group) bodyValue(c Case) string {
+	switch c.Placement {
+	case PlaceJSONList:
+		return "[" + plainText(g.p, c.Mine) + "," + c.Placed + "]"
+	case PlaceJSONListTheirsFirst:
+		return "[" + c.Placed + "," + plainText(g.p, c.Mine) + "]"
+	}
+	return c.Placed
 }
 
 // ownFill is user u's own ids for the other id parameters, or false when u
-// owns none for one of them (then no request of u's can reach the object).
+// owns none for a path parameter (then no request of u's can reach the
+// object). Required ids outside the path fall back to the spec's example.
 func (g *group) ownFill(u *User) (map[string]string, bool) {
 	out := map[string]string{}
 	for _, other := range g.op.IDs {
-		if other.Name == g.p.Name {
+		if sameParam(other, g.p) || (other.In != openapi3.ParameterInPath && !other.Required) {
 			continue
 		}
-		ids := u.Owns[other.Name]
-		if len(ids) == 0 {
+		if ids := idsOf(u, other); len(ids) > 0 {
+			out[other.Name] = ids[0]
+			continue
+		}
+		if other.In == openapi3.ParameterInPath {
 			return nil, false
 		}
-		out[other.Name] = ids[0]
+		if ex, ok := exampleValue(other.Param); ok {
+			out[other.Name] = ex
+		}
 	}
 	return out, true
 }
 
-// control is u's own request for the object base: the plain id and u's own
-// ids for the other parameters. Nil when u cannot address the object.
+// control is u's own request for the object base: the plain id in the same
+// place and u's own ids for the other parameters. Nil when u cannot address
+// the object.
 func (g *group) control(ctx context.Context, u *User, base string) *Exchange {
 	fill, ok := g.ownFill(u)
 	if !ok {
 		return nil
 	}
-	x := g.s.memo.do(ctx, g.s.client, u, g.op.Op.Method, g.url(url.PathEscape(base), fill))
+	x := g.s.send(ctx, u, g.shared(g.request(g.plainCase(base), fill, via{}, nil)))
 	return &x
 }
 
@@ -162,14 +290,14 @@ func (g *group) own(ctx context.Context) []Exchange {
 	}
 	var out []Exchange
 	if ok {
-		for i, id := range g.a.Owns[g.p.Name] {
+		for i, id := range idsOf(g.a, g.p) {
 			if i == 2 {
 				break
 			}
-			out = append(out, g.s.memo.do(ctx, g.s.client, g.a, g.op.Op.Method, g.url(url.PathEscape(id), fill)))
+			out = append(out, g.s.send(ctx, g.a, g.shared(g.request(g.plainCase(id), fill, via{}, nil))))
 		}
 	}
-	decoy := g.s.memo.do(ctx, g.s.client, g.a, g.op.Op.Method, g.url(url.PathEscape(g.decoy()), fill))
+	decoy := g.s.send(ctx, g.a, g.shared(g.request(g.plainCase(g.decoy()), fill, via{}, nil)))
 	return append(out, decoy)
 }
 
@@ -178,7 +306,7 @@ func (g *group) own(ctx context.Context) []Exchange {
 func (g *group) decoy() string {
 	r := rand.New(rand.NewPCG(uint64(g.s.seed), 0x6465636f79)) // "decoy"
 	sample := ""
-	if ids := append(append([]string{}, g.v.Owns[g.p.Name]...), g.a.Owns[g.p.Name]...); len(ids) > 0 {
+	if ids := append(append([]string{}, idsOf(g.v, g.p)...), idsOf(g.a, g.p)...); len(ids) > 0 {
 		sample = ids[0]
 	}
 	switch {
@@ -196,6 +324,14 @@ func (g *group) decoy() string {
 	return "zz" + string(b[2:])
 }
 
+// shared marks a control or own-object request of a read as one the run
+// may send once and reuse (a POST search's control is asked for by every
+// case); a write's requests are never shared.
+func (g *group) shared(r Request) Request {
+	r.shared = g.op.Write == nil
+	return r
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -204,3 +340,16 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// lastToken is a body field's key (the last token of its pointer), or the
+// parameter's name elsewhere.
+func lastToken(p IDParam) string {
+	if p.In != InBody {
+		return p.Name
+	}
+	toks := pointerTokens(p.Name)
+	return toks[len(toks)-1]
+}
+
+// headerKeyEqual compares header names as HTTP does, case-insensitively.
+func headerKeyEqual(a, b string) bool { return strings.EqualFold(a, b) }

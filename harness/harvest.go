@@ -12,10 +12,18 @@ import (
 
 // Harvesting: before attacking, the scan calls, as each user, the safe GETs
 // that PlanHarvest selected (listings and "me" endpoints), reads the ids of
-// the objects they return, decides whose each id is, and gives every user the
-// ids found for the id parameters that the config lists none for. Ids the
-// user writes down under owns win. Every request goes through the scan's one
-// Client (methods, origin, rate, budget) and is listed in the report.
+// the objects they return, decides whose each id is and who else may read it
+// (harvest_owner.go), and gives every user the ids found for the id
+// parameters that the config lists none for. Ids the user writes down under
+// owns win.
+//
+// The plan runs round by round, every user in turn within a round: round 1
+// lists without path parameters, each later round fills its path with ids of
+// the rounds before (at most DefaultHarvestParents per listing). Each listing
+// is read up to DefaultHarvestPages pages (harvest_pages.go) and again with
+// each scope variant. A user sends at most DefaultHarvestRequests harvesting
+// requests; every one goes through the scan's one Client (methods, origin,
+// rate, budget) and is listed in the report.
 
 // HarvestReport is the harvest section of a report: what was called and what
 // was found.
@@ -26,8 +34,7 @@ type HarvestReport struct {
 	Requests []HarvestRequest `json:"requests"`
 	// Found lists the ids each user owns per parameter, as harvested.
 	Found []HarvestFound `json:"found"`
-	// Shared are ids several users saw in their own listings: attacked by
-	// nobody.
+	// Shared are objects several users may read (HarvestShared).
 	Shared []HarvestShared `json:"shared,omitempty"`
 	// Refused are the GETs the plan would not call, with the reason.
 	Refused []HarvestSkip `json:"refused,omitempty"`
@@ -59,10 +66,13 @@ type HarvestFound struct {
 	Why  string `json:"why,omitempty"`
 }
 
-// HarvestShared is an id that several users saw as theirs.
+// HarvestShared is an object several users may read: with an Owner, the
+// Users its owner shares it with (they do not attack it, the others do);
+// without, the users whose listings all showed it (nobody attacks it).
 type HarvestShared struct {
 	Param string   `json:"param"`
 	ID    string   `json:"id"`
+	Owner string   `json:"owner,omitempty"`
 	Users []string `json:"users"`
 }
 
@@ -91,9 +101,7 @@ func (s *Scan) harvest(ctx context.Context, t TB) (*Config, *HarvestReport) {
 		return s.cfg, rep
 	}
 	h := newHarvester(s, plan, rep)
-	for i := range s.cfg.Users {
-		h.runUser(ctx, &s.cfg.Users[i])
-	}
+	h.run(ctx)
 	cfg := h.merge()
 	t.Logf("harvest: %d requests; %s", len(rep.Requests), h.summary())
 	return cfg, rep
@@ -111,15 +119,32 @@ func newHarvester(s *Scan, plan HarvestPlan, rep *HarvestReport) *harvester {
 	return h
 }
 
-// runUser calls every planned GET as u, round 1 first.
-func (h *harvester) runUser(ctx context.Context, u *User) {
-	for _, round := range []int{1, 2} {
-		for _, c := range h.plan.Calls {
-			if c.Round != round {
-				continue
-			}
-			for _, first := range h.callURLs(u, c) {
-				if !h.runPages(ctx, u, c, first) {
+// run calls the plan round by round, every user in turn within a round,
+// so that a nested listing is called with the parents every user's earlier
+// rounds found, once it is known which listings are public.
+func (h *harvester) run(ctx context.Context) {
+	last := 0
+	for _, c := range h.plan.Calls {
+		last = max(last, c.Round)
+	}
+	for round := 1; round <= last; round++ {
+		for i := range h.s.cfg.Users {
+			h.runRound(ctx, &h.s.cfg.Users[i], round)
+		}
+		h.seen.settle()
+	}
+}
+
+// runRound calls the round's GETs as u: each plain, then each scope
+// variant; it stops when u's budget is spent.
+func (h *harvester) runRound(ctx context.Context, u *User, round int) {
+	for _, c := range h.plan.Calls {
+		if c.Round != round {
+			continue
+		}
+		for _, q := range append([]map[string]string{nil}, c.Variants...) {
+			for _, first := range h.callURLs(u, c, q) {
+				if !h.runPages(ctx, u, c, first.url, q != nil || first.borrowed) {
 					return
 				}
 			}
@@ -127,40 +152,68 @@ func (h *harvester) runUser(ctx context.Context, u *User) {
 	}
 }
 
-// callURLs are the URLs of one call for u: one for a round-1 call, one per
-// parent id (at most MaxParentIDs) for a nested listing.
-func (h *harvester) callURLs(u *User, c HarvestCall) []string {
-	combos := []map[string]string{{}}
+// harvestURL is one URL a call is made with; borrowed is set when a parent
+// in its path is not the user's alone (shared, or only readable).
+type harvestURL struct {
+	url      string
+	borrowed bool
+}
+
+// callURLs are the URLs of one call for u, with the query values extra
+// added: one for a call without path parameters, one per parent id (at
+// most MaxParentIDs in all) for a nested listing. Parents are u's owns from
+// the config, else those the harvest found: u's first own one (one that
+// others may read too, if any), then those u shares or may only read, since
+// what their children are (shared, or another's that u may read) is what
+// keeps the attack from false leaks; then u's other own ones.
+func (h *harvester) callURLs(u *User, c HarvestCall, extra map[string]string) []harvestURL {
+	type combo struct {
+		vals     map[string]string
+		borrowed bool
+	}
+	combos := []combo{{vals: map[string]string{}}}
 	for _, p := range c.PathParams {
-		ids := u.Owns[p]
+		ids, borrowed := u.Owns[p], map[string]bool{}
 		if len(ids) == 0 {
-			ids = h.seen.ownedBy(p, u.Name)
+			own, others := h.seen.parents(p, u.Name)
+			for _, id := range others {
+				borrowed[id] = true
+			}
+			ids = append(append([]string(nil), own[:min(len(own), 1)]...), others...)
+			ids = append(ids, own[min(len(own), 1):]...)
 		}
-		var next []map[string]string
-		for _, combo := range combos {
+		var next []combo
+		for _, cb := range combos {
 			for _, id := range ids {
 				if len(next) == h.plan.MaxParentIDs {
 					break
 				}
 				m := map[string]string{p: url.PathEscape(id)}
-				for k, v := range combo {
+				for k, v := range cb.vals {
 					m[k] = v
 				}
-				next = append(next, m)
+				next = append(next, combo{vals: m, borrowed: cb.borrowed || borrowed[id]})
 			}
 		}
 		combos = next
 	}
-	out := make([]string, 0, len(combos))
-	for _, combo := range combos {
-		out = append(out, buildURL(h.s.baseURL, c.op, combo, c.Query))
+	query := map[string]string{}
+	for k, v := range c.Query {
+		query[k] = v
+	}
+	for k, v := range extra {
+		query[k] = v
+	}
+	out := make([]harvestURL, 0, len(combos))
+	for _, cb := range combos {
+		out = append(out, harvestURL{url: buildURL(h.s.baseURL, c.op, cb.vals, query), borrowed: cb.borrowed})
 	}
 	return out
 }
 
 // runPages reads up to MaxPages pages of one listing; false when u's
 // budget is spent or the run was stopped.
-func (h *harvester) runPages(ctx context.Context, u *User, c HarvestCall, first string) bool {
+func (h *harvester) runPages(ctx context.Context, u *User, c HarvestCall, first string, variant bool) bool {
 	next, seenURL := first, map[string]bool{}
 	for page := 0; page < h.plan.MaxPages && next != "" && !seenURL[next]; page++ {
 		if ctx.Err() != nil {
@@ -174,7 +227,7 @@ func (h *harvester) runPages(ctx context.Context, u *User, c HarvestCall, first 
 		seenURL[next] = true
 		h.spent[u.Name]++
 		x := h.s.client.Do(ctx, u, "GET", next)
-		doc, n := h.read(u, c, x)
+		doc, n := h.read(u, c, x, variant)
 		h.rep.Requests = append(h.rep.Requests, HarvestRequest{User: u.Name, Operation: c.Operation,
 			URL: h.s.client.Redact(next), Status: x.Status, Err: x.Err, IDs: n})
 		if n == 0 {
@@ -193,7 +246,7 @@ func (h *harvester) stop(msg string) {
 
 // read decodes a listing's response and records every id it feeds; it
 // returns the decoded body and how many ids it gave.
-func (h *harvester) read(u *User, c HarvestCall, x Exchange) (any, int) {
+func (h *harvester) read(u *User, c HarvestCall, x Exchange, variant bool) (any, int) {
 	if x.Err != "" || x.Status < 200 || x.Status > 299 || x.Truncated {
 		return nil, 0
 	}
@@ -201,10 +254,14 @@ func (h *harvester) read(u *User, c HarvestCall, x Exchange) (any, int) {
 	if !ok {
 		return nil, 0
 	}
+	if !variant {
+		h.seen.answered(c.Operation, u.Name)
+	}
 	n := 0
 	for _, f := range c.feeds {
 		for _, hit := range extractIDs(doc, f.steps) {
-			h.seen.add(f.param, hit.value, c.Operation, u.Name, h.itemOwners(hit.item, u.Name))
+			e := sightingEvent{op: c.Operation, user: u.Name, named: h.itemOwners(hit.item), variant: variant}
+			h.seen.add(f.param, hit.value, e)
 			n++
 		}
 	}

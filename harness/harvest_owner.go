@@ -6,83 +6,188 @@ import (
 	"strings"
 )
 
-// Whose is a harvested id.
+// Whose is a harvested id, and who else may read it.
 //
-// An id seen in a user's own listing is that user's, unless another user's
-// listing shows it too (then it is shared and nobody attacks it: both may
-// read it legitimately). An owner field in the listed object (`owner_email`,
-// `owner: {id}`, `created_by`) that names exactly one configured user by an
-// identity value decides instead, wherever the object was seen: that is how a
-// public list of every user's objects gives each object its owner. A short
-// value (a small number, a short name) counts only in a field that plainly
-// names the owner (`owner_id`, `user_id`, `owner.id`, `username`), since
-// `account_id: 2` says nothing about user 2.
+// A listing is public when every user who called it got the very same ids
+// (a directory of everyone's documents); it is per-user otherwise ("my
+// cards", "workspaces I belong to"). Then:
+//
+//   - an owner field of the listed object (`owner_email`, `owner: {id}`,
+//     `created_by`) that names exactly one configured user by an identity
+//     value names the owner, in any listing;
+//   - else an id that one user's own per-user listing shows is that user's;
+//     an id that several users' listings show, with no owner field, is
+//     shared: nobody attacks it;
+//   - every user whose per-user listing (or a scope variant of it, such as
+//     `?scope=to_approve`, or a nested listing under a parent the user does
+//     not own alone) shows an object may read it: when that is not the
+//     owner, the object is listed as shared with them (config `shared`), so
+//     they never attack it, while the other users do. Such a sighting grants
+//     access but claims nothing: the children of bob's expense that alice
+//     may approve are bob's.
+//
+// A short value (a small number, a short name) counts as an owner only in
+// a field that plainly names the owner (`owner_id`, `user_id`, `owner.id`,
+// `username`), since `account_id: 2` says nothing about user 2.
+
+// sightingEvent is one listing response that showed an id.
+type sightingEvent struct {
+	op    string
+	user  string
+	named []string // configured users the object's owner fields name
+	// variant is set when the listing was read through a scope variant, or
+	// under a parent the user does not own alone: it shows access only.
+	variant bool
+}
 
 // sighting is what was learnt about one (parameter, id).
 type sighting struct {
-	claims map[string]bool // users whose own listing showed it, no owner field naming another
-	owners map[string]bool // users an owner field of the object names
-	from   []string        // operations it was read from
+	events []sightingEvent
+	from   []string // operations it was read from
 }
 
-// sightings gathers every harvested id in the order first seen.
+// sightings gathers every harvested id in the order first seen, and which
+// ids each user's plain listings returned, to tell public listings apart.
 type sightings struct {
 	m     map[string]map[string]*sighting
 	order map[string][]string
+	// byOp maps an operation to each user's ids (param + NUL + id) from
+	// its plain listing; a user whose listing answered with nothing has an
+	// empty set.
+	byOp   map[string]map[string]map[string]bool
+	public map[string]bool
 }
 
 func newSightings() *sightings {
-	return &sightings{m: map[string]map[string]*sighting{}, order: map[string][]string{}}
+	return &sightings{m: map[string]map[string]*sighting{}, order: map[string][]string{},
+		byOp: map[string]map[string]map[string]bool{}, public: map[string]bool{}}
 }
 
-// add records that caller's listing op showed id for param, in an object
-// whose owner fields name the users in named.
-func (s *sightings) add(param, id, op, caller string, named []string) {
+// answered records that user's plain listing op answered with success, so
+// that an empty answer counts when comparing users.
+func (s *sightings) answered(op, user string) {
+	if s.byOp[op] == nil {
+		s.byOp[op] = map[string]map[string]bool{}
+	}
+	if s.byOp[op][user] == nil {
+		s.byOp[op][user] = map[string]bool{}
+	}
+}
+
+// add records that e's listing showed id for param.
+func (s *sightings) add(param, id string, e sightingEvent) {
 	if s.m[param] == nil {
 		s.m[param] = map[string]*sighting{}
 	}
 	si := s.m[param][id]
 	if si == nil {
-		si = &sighting{claims: map[string]bool{}, owners: map[string]bool{}}
+		si = &sighting{}
 		s.m[param][id] = si
 		s.order[param] = append(s.order[param], id)
 	}
-	if !hasString(si.from, op) {
-		si.from = append(si.from, op)
+	si.events = append(si.events, e)
+	if !hasString(si.from, e.op) {
+		si.from = append(si.from, e.op)
 	}
-	switch {
-	case len(named) == 1:
-		si.owners[named[0]] = true
-	case len(named) == 0 || hasString(named, caller):
-		// No owner field, or one that names several users the caller is
-		// among (a team object): the caller's, unless others see it too.
-		si.claims[caller] = true
+	if !e.variant {
+		s.answered(e.op, e.user)
+		s.byOp[e.op][e.user][param+"\x00"+id] = true
 	}
 }
 
-// decide names the owner of one id, or the users who share it.
-func (si *sighting) decide() (owner string, shared []string) {
-	switch {
-	case len(si.owners) == 1:
-		return sortedKeys(si.owners)[0], nil
-	case len(si.owners) > 1:
-		return "", sortedKeys(si.owners)
-	case len(si.claims) == 1:
-		return sortedKeys(si.claims)[0], nil
+// settle decides which listings are public: two or more users called it
+// and all got the same, non-empty, ids.
+func (s *sightings) settle() {
+	for op, users := range s.byOp {
+		if len(users) < 2 {
+			continue
+		}
+		var first map[string]bool
+		public := true
+		for _, ids := range users {
+			if first == nil {
+				first = ids
+			}
+			if len(ids) == 0 || !sameSet(first, ids) {
+				public = false
+				break
+			}
+		}
+		s.public[op] = public
 	}
-	return "", sortedKeys(si.claims)
 }
 
-// ownedBy lists the ids of param that are user's so far, in the order seen:
-// the parents a nested listing is called with.
-func (s *sightings) ownedBy(param, user string) []string {
-	var out []string
-	for _, id := range s.order[param] {
-		if owner, _ := s.m[param][id].decide(); owner == user {
-			out = append(out, id)
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
 		}
 	}
-	return out
+	return true
+}
+
+// verdict is the decision on one id: its owner ("" when none can be told),
+// the other users who may read it, and the users who share it when it has
+// no owner.
+type verdict struct {
+	owner   string
+	readers []string
+	shared  []string
+}
+
+// decide applies the rules at the top of the file to one id.
+func (s *sightings) decide(si *sighting) verdict {
+	owners, claims, access := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, e := range si.events {
+		if len(e.named) == 1 {
+			owners[e.named[0]] = true
+		}
+		if s.public[e.op] {
+			continue
+		}
+		access[e.user] = true
+		if !e.variant && (len(e.named) == 0 || hasString(e.named, e.user)) {
+			claims[e.user] = true
+		}
+	}
+	var v verdict
+	switch {
+	case len(owners) == 1:
+		v.owner = sortedKeys(owners)[0]
+	case len(owners) > 1:
+		return verdict{shared: sortedKeys(owners)}
+	case len(claims) == 1:
+		v.owner = sortedKeys(claims)[0]
+	default:
+		return verdict{shared: sortedKeys(claims)}
+	}
+	delete(access, v.owner)
+	v.readers = sortedKeys(access)
+	return v
+}
+
+// parents lists the ids of param that user may use as a nested listing's
+// parent, in the order seen, in two parts: the user's own, those that
+// other users may read too first (their children are where shared objects
+// hide), and the ones it shares or may only read (a workspace it is a
+// member of). Ids only a public list shows are neither.
+func (s *sightings) parents(param, user string) (own, others []string) {
+	var alone []string
+	for _, id := range s.order[param] {
+		v := s.decide(s.m[param][id])
+		switch {
+		case v.owner == user && len(v.readers) > 0:
+			own = append(own, id)
+		case v.owner == user:
+			alone = append(alone, id)
+		case hasString(v.shared, user) || hasString(v.readers, user):
+			others = append(others, id)
+		}
+	}
+	return append(own, alone...), others
 }
 
 // strongOwnerKeys are fields that plainly name an object's owner, so even
@@ -100,7 +205,7 @@ func strongOwnerLeaf(l leaf) bool {
 }
 
 // itemOwners lists the configured users an owner field of item names.
-func (h *harvester) itemOwners(item map[string]any, caller string) []string {
+func (h *harvester) itemOwners(item map[string]any) []string {
 	w := walker{}
 	w.walk(item, "$", "", "")
 	named := map[string]bool{}
@@ -131,55 +236,83 @@ func identityNames(identity map[string]string, l leaf) bool {
 	return false
 }
 
-// merge decides every harvested id's owner and returns a copy of the config
-// whose users own the ids found for the parameters they list none for.
+// owned is what the harvest gives each user: ids per parameter, and the
+// operations they came from.
+type owned struct {
+	ids  map[string]map[string][]string
+	from map[string]map[string][]string
+}
+
+func (o *owned) add(user, param, id string, ops []string) {
+	if o.ids[user] == nil {
+		o.ids[user], o.from[user] = map[string][]string{}, map[string][]string{}
+	}
+	if len(o.ids[user][param]) < DefaultHarvestIDs {
+		o.ids[user][param] = append(o.ids[user][param], id)
+	}
+	for _, op := range ops {
+		if !hasString(o.from[user][param], op) {
+			o.from[user][param] = append(o.from[user][param], op)
+		}
+	}
+}
+
+// merge decides every harvested id and returns a copy of the config whose
+// users own the ids found for the parameters they list none for, and whose
+// `shared` lists the harvested objects that other users may read too.
 func (h *harvester) merge() *Config {
 	orig := h.s.cfg
-	owned := map[string]map[string][]string{}
-	from := map[string]map[string][]string{}
+	o := owned{ids: map[string]map[string][]string{}, from: map[string]map[string][]string{}}
+	var readable []HarvestShared
 	for _, param := range sortedKeys(h.seen.m) {
 		for _, id := range h.seen.order[param] {
 			si := h.seen.m[param][id]
-			owner, shared := si.decide()
-			if owner == "" {
-				if len(shared) > 1 {
-					h.rep.Shared = append(h.rep.Shared, HarvestShared{Param: param, ID: id, Users: shared})
+			v := h.seen.decide(si)
+			switch {
+			case v.owner != "":
+				o.add(v.owner, param, id, si.from)
+				if len(v.readers) > 0 {
+					readable = append(readable, HarvestShared{Param: param, ID: id, Owner: v.owner, Users: v.readers})
 				}
-				continue
-			}
-			if owned[owner] == nil {
-				owned[owner], from[owner] = map[string][]string{}, map[string][]string{}
-			}
-			if len(owned[owner][param]) < DefaultHarvestIDs {
-				owned[owner][param] = append(owned[owner][param], id)
-			}
-			for _, op := range si.from {
-				if !hasString(from[owner][param], op) {
-					from[owner][param] = append(from[owner][param], op)
-				}
+			case len(v.shared) > 1:
+				h.rep.Shared = append(h.rep.Shared, HarvestShared{Param: param, ID: id, Users: v.shared})
 			}
 		}
 	}
 	cfg := *orig
 	cfg.Users = make([]User, len(orig.Users))
+	used := map[string]bool{} // user + NUL + param whose harvested ids are used
 	for i, u := range orig.Users {
-		nu := u
-		nu.Owns = make(map[string][]string, len(u.Owns))
-		for k, v := range u.Owns {
-			nu.Owns[k] = v
+		cfg.Users[i] = h.mergeUser(u, o, used)
+	}
+	cfg.Shared = append([]SharedObject(nil), orig.Shared...)
+	for _, r := range readable {
+		if used[r.Owner+"\x00"+r.Param] {
+			cfg.Shared = append(cfg.Shared, SharedObject{Param: r.Param, ID: r.ID, Users: append([]string{r.Owner}, r.Users...)})
+			h.rep.Shared = append(h.rep.Shared, r)
 		}
-		for _, param := range sortedKeys(owned[u.Name]) {
-			f := HarvestFound{User: u.Name, Param: param, IDs: owned[u.Name][param], From: from[u.Name][param], Used: len(u.Owns[param]) == 0}
-			if f.Used {
-				nu.Owns[param] = f.IDs
-			} else {
-				f.Why = fmt.Sprintf("the config lists owns.%s for %s; those ids win", param, u.Name)
-			}
-			h.rep.Found = append(h.rep.Found, f)
-		}
-		cfg.Users[i] = nu
 	}
 	return &cfg
+}
+
+// mergeUser gives u the harvested ids for the parameters u lists none for.
+func (h *harvester) mergeUser(u User, o owned, used map[string]bool) User {
+	nu := u
+	nu.Owns = make(map[string][]string, len(u.Owns))
+	for k, v := range u.Owns {
+		nu.Owns[k] = v
+	}
+	for _, param := range sortedKeys(o.ids[u.Name]) {
+		f := HarvestFound{User: u.Name, Param: param, IDs: o.ids[u.Name][param], From: o.from[u.Name][param], Used: len(u.Owns[param]) == 0}
+		if f.Used {
+			nu.Owns[param] = f.IDs
+			used[u.Name+"\x00"+param] = true
+		} else {
+			f.Why = fmt.Sprintf("the config lists owns.%s for %s; those ids win", param, u.Name)
+		}
+		h.rep.Found = append(h.rep.Found, f)
+	}
+	return nu
 }
 
 // summary is one log line: ids found per user and parameter.
@@ -199,7 +332,7 @@ func (h *harvester) summary() string {
 		parts = append(parts, "no ids found")
 	}
 	if len(h.rep.Shared) > 0 {
-		parts = append(parts, fmt.Sprintf("%d shared ids left out", len(h.rep.Shared)))
+		parts = append(parts, fmt.Sprintf("%d ids shared (not attacked by those who may read them)", len(h.rep.Shared)))
 	}
 	return strings.Join(parts, "; ")
 }

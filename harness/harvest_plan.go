@@ -15,6 +15,11 @@ const (
 	// DefaultHarvestParents is how many parent ids a nested listing
 	// (`/accounts/{account_id}/statements`) is called with per user.
 	DefaultHarvestParents = 3
+	// DefaultHarvestRounds is how deep listings nest: round 1 takes no path
+	// parameter, round n fills its path from rounds before it
+	// (`/workspaces` → `/workspaces/{slug}/projects` →
+	// `/projects/{id}/tasks` → `/tasks/{id}/comments`).
+	DefaultHarvestRounds = 4
 	// DefaultHarvestIDs is how many ids per parameter one user keeps.
 	DefaultHarvestIDs = 25
 	// maxSourcesPerParam is how many listings are called for one parameter
@@ -33,6 +38,7 @@ type HarvestPlan struct {
 	MaxRequestsPerUser int `json:"maxRequestsPerUser"`
 	MaxPages           int `json:"maxPages"`
 	MaxParentIDs       int `json:"maxParentIds"`
+	MaxRounds          int `json:"maxRounds"`
 	// RequestsPerUser is how many requests the calls take per user at
 	// most, first pages only; past MaxRequestsPerUser the later calls are
 	// not made.
@@ -63,13 +69,17 @@ type HarvestParam struct {
 type HarvestCall struct {
 	Operation   string `json:"operation"`
 	OperationID string `json:"operationId,omitempty"`
-	// Round 1 calls take no path parameter; round 2 calls fill theirs with
-	// ids found in round 1 (or listed in owns).
+	// Round 1 calls take no path parameter; a later round's calls fill
+	// theirs with ids found in earlier rounds (or listed in owns).
 	Round      int               `json:"round"`
 	PathParams []string          `json:"pathParams,omitempty"`
 	Query      map[string]string `json:"query,omitempty"`
-	Feeds      []HarvestFeed     `json:"feeds"`
-	Origin     Origin            `json:"origin,omitempty"`
+	// Variants are the same listing again with one scope value each
+	// (`scope=to_approve`): what else the user may read, so that it is not
+	// taken for a leak.
+	Variants []map[string]string `json:"variants,omitempty"`
+	Feeds    []HarvestFeed       `json:"feeds"`
+	Origin   Origin              `json:"origin,omitempty"`
 
 	op    Operation
 	feeds []feedMatch
@@ -115,7 +125,7 @@ func PlanHarvest(spec *Spec, cfg *Config) HarvestPlan {
 // planHarvest plans harvesting for the operations of an attack plan.
 func planHarvest(spec *Spec, cfg *Config, plan Plan) HarvestPlan {
 	hp := HarvestPlan{Enabled: true, MaxRequestsPerUser: DefaultHarvestRequests, MaxPages: DefaultHarvestPages,
-		MaxParentIDs: DefaultHarvestParents, Params: []HarvestParam{}, Calls: []HarvestCall{}, Refused: []HarvestSkip{},
+		MaxParentIDs: DefaultHarvestParents, MaxRounds: DefaultHarvestRounds, Params: []HarvestParam{}, Calls: []HarvestCall{}, Refused: []HarvestSkip{},
 		Creation: creationNote}
 	if why := harvestOff(cfg); why != "" {
 		hp.Enabled, hp.Why = false, why
@@ -127,15 +137,15 @@ func planHarvest(spec *Spec, cfg *Config, plan Plan) HarvestPlan {
 		return hp
 	}
 	round1, round2 := hp.classifyGETs(spec, targets)
-	hp.selectCalls(round1)
-	hp.selectRound2(round2, cfg)
+	hp.selectCalls(round1, 1)
+	hp.selectNested(round2, cfg)
 	hp.Params = harvestParams(targets, hp.Calls)
 	for _, c := range hp.Calls {
-		if c.Round == 1 {
-			hp.RequestsPerUser++
-		} else {
-			hp.RequestsPerUser += hp.MaxParentIDs
+		n := 1 + len(c.Variants)
+		if c.Round > 1 {
+			n *= hp.MaxParentIDs
 		}
+		hp.RequestsPerUser += n
 	}
 	if len(hp.Calls) == 0 {
 		hp.Why = "no safe GET returns objects whose ids match an id parameter"
@@ -341,7 +351,8 @@ func harvestCandidateFor(spec *Spec, op Operation, targets map[string]*harvestTa
 			query[p.Name] = v
 		}
 	}
-	call := HarvestCall{Operation: op.Key(), OperationID: op.ID, Round: 1, PathParams: pathParams, Origin: op.Origin, op: op, feeds: feeds}
+	call := HarvestCall{Operation: op.Key(), OperationID: op.ID, Round: 1, PathParams: pathParams, Origin: op.Origin,
+		Variants: scopeVariants(op), op: op, feeds: feeds}
 	if len(pathParams) > 0 {
 		call.Round = 2
 	}
@@ -352,6 +363,35 @@ func harvestCandidateFor(spec *Spec, op Operation, targets map[string]*harvestTa
 		call.Feeds = append(call.Feeds, HarvestFeed{Param: f.param, Field: stepsPath(f.steps), Match: f.kind, Why: f.why})
 	}
 	return getVerdict{cand: &call}
+}
+
+// scopeParams are optional query parameters whose values choose which of
+// the objects the caller may read are listed (`scope=mine|to_approve`).
+var scopeParams = wordSet("scope", "view", "filter", "visibility", "role", "membership", "relation",
+	"relationship", "access", "audience", "ownership", "shared", "include", "perspective")
+
+// maxVariants bounds the scope values tried per listing.
+const maxVariants = 3
+
+// scopeVariants lists the values of the operation's scope parameters other
+// than their default, one query each.
+func scopeVariants(op Operation) []map[string]string {
+	var out []map[string]string
+	for _, p := range op.Params {
+		if p.In != "query" || p.Required || !scopeParams[normKey(p.Name)] || p.Schema == nil {
+			continue
+		}
+		def := ""
+		if p.Schema.Default != nil {
+			def = scalarText(p.Schema.Default)
+		}
+		for _, e := range p.Schema.Enum {
+			if v := scalarText(e); v != def && len(out) < maxVariants {
+				out = append(out, map[string]string{p.Name: v})
+			}
+		}
+	}
+	return out
 }
 
 // dedupeFeeds keeps the strongest match per parameter.

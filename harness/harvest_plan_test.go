@@ -212,7 +212,7 @@ func TestPlanHarvest_Matching(t *testing.T) {
 			want: map[string]map[string]string{"GET /api/v1/namespaces": {"namespace": "$.items[*].metadata.name (path)"}},
 		},
 		{
-			name: "two levels deep is refused, one level is called",
+			name: "nested listings, each called with the ids of the one before",
 			paths: getOp("/teams", "", "{type: array, items: {$ref: '#/components/schemas/Team'}}") +
 				getOp("/teams/{team_id}/boards", pathParam("team_id"), "{type: array, items: {$ref: '#/components/schemas/Board'}}") +
 				getOp("/boards/{board_id}/cols", pathParam("board_id"), "{type: array, items: {$ref: '#/components/schemas/Col'}}") +
@@ -223,6 +223,7 @@ func TestPlanHarvest_Matching(t *testing.T) {
 			want: map[string]map[string]string{
 				"GET /teams":                  {"team_id": "$[*].id (path)"},
 				"GET /teams/{team_id}/boards": {"board_id": "$[*].id (resource)"},
+				"GET /boards/{board_id}/cols": {"col_id": "$[*].id (schema)"},
 			},
 		},
 	}
@@ -234,25 +235,39 @@ func TestPlanHarvest_Matching(t *testing.T) {
 	}
 }
 
-// TestPlanHarvest_OneLevelDeep: the nested listing whose parent only a
-// nested listing feeds is refused, with the reason.
-func TestPlanHarvest_OneLevelDeep(t *testing.T) {
-	paths := getOp("/teams", "", "{type: array, items: {$ref: '#/components/schemas/Team'}}") +
-		getOp("/teams/{team_id}/boards", pathParam("team_id"), "{type: array, items: {$ref: '#/components/schemas/Board'}}") +
-		getOp("/boards/{board_id}/cols", pathParam("board_id"), "{type: array, items: {$ref: '#/components/schemas/Col'}}") +
-		getOp("/cols/{col_id}", pathParam("col_id"), "{$ref: '#/components/schemas/Col'}")
-	schemas := "    Team: {type: object, properties: {id: {type: string}}}\n" +
-		"    Board: {type: object, properties: {id: {type: string}}}\n" +
-		"    Col: {type: object, properties: {id: {type: string}}}\n"
+// TestPlanHarvest_Rounds: nested listings are called round by round, each
+// with ids from the rounds before; one nested deeper than MaxRounds is
+// refused, with the reason.
+func TestPlanHarvest_Rounds(t *testing.T) {
+	levels := []string{"a", "b", "c", "d", "e", "f"}
+	paths, schemas := "", ""
+	for i, l := range levels {
+		path := "/" + l + "s"
+		params := ""
+		if i > 0 {
+			prev := levels[i-1]
+			path = "/" + prev + "s/{" + prev + "_id}/" + l + "s"
+			params = pathParam(prev + "_id")
+		}
+		paths += getOp(path, params, "{type: array, items: {$ref: '#/components/schemas/"+strings.ToUpper(l)+"'}}")
+		paths += getOp("/"+l+"s/{"+l+"_id}/detail", pathParam(l+"_id"), "{type: object}")
+		schemas += "    " + strings.ToUpper(l) + ": {type: object, properties: {id: {type: string}}}\n"
+	}
 	hp := PlanHarvest(harvestMiniSpec(t, paths, schemas), nil)
+	rounds := map[string]int{}
+	for _, c := range hp.Calls {
+		rounds[c.Operation] = c.Round
+	}
+	assert.Equal(t, map[string]int{"GET /as": 1, "GET /as/{a_id}/bs": 2, "GET /bs/{b_id}/cs": 3, "GET /cs/{c_id}/ds": 4}, rounds)
 	var why string
 	for _, r := range hp.Refused {
-		if r.Operation == "GET /boards/{board_id}/cols" {
+		if r.Operation == "GET /ds/{d_id}/es" {
 			why = r.Why
 		}
 	}
-	assert.Contains(t, why, `path parameter "board_id"`)
-	assert.Contains(t, why, "one level deep")
+	assert.Contains(t, why, "(d_id)")
+	assert.Contains(t, why, "nested 4 deep")
+	assert.Equal(t, 1+3*3, hp.RequestsPerUser)
 }
 
 // TestPlanHarvest_RequiredQueryFilled: a required query parameter with an
@@ -264,4 +279,18 @@ func TestPlanHarvest_RequiredQueryFilled(t *testing.T) {
 	hp := PlanHarvest(harvestMiniSpec(t, paths, "    Pet: {type: object, properties: {id: {type: integer}}}\n"), nil)
 	require.Len(t, hp.Calls, 1)
 	assert.Equal(t, map[string]string{"status": "available"}, hp.Calls[0].Query)
+}
+
+// TestPlanHarvest_ScopeVariants: a listing's optional scope parameter is
+// tried with each of its other values; a filter by state is not.
+func TestPlanHarvest_ScopeVariants(t *testing.T) {
+	params := "      parameters:\n" +
+		"        - {name: scope, in: query, schema: {type: string, enum: [mine, to_approve, all], default: mine}}\n" +
+		"        - {name: status, in: query, schema: {type: string, enum: [draft, paid]}}\n"
+	paths := getOp("/expenses", params, "{type: array, items: {$ref: '#/components/schemas/Expense'}}") +
+		getOp("/expenses/{expense_id}", pathParam("expense_id"), "{$ref: '#/components/schemas/Expense'}")
+	hp := PlanHarvest(harvestMiniSpec(t, paths, "    Expense: {type: object, properties: {id: {type: string}}}\n"), nil)
+	require.Len(t, hp.Calls, 1)
+	assert.Equal(t, []map[string]string{{"scope": "to_approve"}, {"scope": "all"}}, hp.Calls[0].Variants)
+	assert.Equal(t, 3, hp.RequestsPerUser)
 }

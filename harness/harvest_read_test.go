@@ -130,43 +130,88 @@ func TestItemOwners(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			item := mustJSON(t, tt.item).(map[string]any)
-			assert.Equal(t, tt.want, h.itemOwners(item, "alice"))
+			assert.Equal(t, tt.want, h.itemOwners(item))
 		})
 	}
 }
 
 // TestSightings_Decide pins the ownership rules.
 func TestSightings_Decide(t *testing.T) {
-	type seen struct {
-		caller string
-		named  []string
+	ev := func(op, user string, named ...string) sightingEvent {
+		return sightingEvent{op: op, user: user, named: named}
+	}
+	scope := func(op, user string, named ...string) sightingEvent {
+		return sightingEvent{op: op, user: user, named: named, variant: true}
 	}
 	tests := []struct {
 		name   string
-		seen   []seen
-		owner  string
-		shared []string
+		events []sightingEvent
+		// others are ids the same listings showed besides "7", which tell
+		// a per-user listing (users see different ids) from a public one.
+		others map[string][]string
+		want   verdict
 	}{
-		{"seen in one user's listing", []seen{{"alice", nil}}, "alice", nil},
-		{"seen in two users' listings: shared", []seen{{"alice", nil}, {"bob", nil}}, "", []string{"alice", "bob"}},
-		{"an owner field names another user", []seen{{"alice", []string{"bob"}}}, "bob", nil},
-		{"a public list: every user sees it, the owner field decides", []seen{{"alice", []string{"bob"}}, {"bob", []string{"bob"}}, {"carol", []string{"bob"}}}, "bob", nil},
-		{"owner fields disagree", []seen{{"alice", []string{"alice"}}, {"bob", []string{"bob"}}}, "", []string{"alice", "bob"}},
-		{"a team object names the caller among others", []seen{{"alice", []string{"alice", "bob"}}}, "alice", nil},
-		{"a team object of others names no one", []seen{{"carol", []string{"alice", "bob"}}}, "", []string{}},
+		{"seen in one user's listing", []sightingEvent{ev("GET /ps", "alice")}, nil,
+			verdict{owner: "alice", readers: []string{}}},
+		{"seen in two users' listings, no owner field: shared, nobody's", []sightingEvent{ev("GET /ps", "alice"), ev("GET /ps", "bob")},
+			map[string][]string{"alice": {"8"}, "bob": {"9"}}, verdict{shared: []string{"alice", "bob"}}},
+		{"an owner field names another user of a per-user listing: the owner's, readable by the caller",
+			[]sightingEvent{ev("GET /ws", "alice", "alice"), ev("GET /ws", "bob", "alice")}, map[string][]string{"bob": {"9"}},
+			verdict{owner: "alice", readers: []string{"bob"}}},
+		{"a public list: everyone sees the same ids, the owner field decides and grants nothing",
+			[]sightingEvent{ev("GET /docs", "alice", "bob"), ev("GET /docs", "bob", "bob"), ev("GET /docs", "carol", "bob")}, nil,
+			verdict{owner: "bob", readers: []string{}}},
+		{"owner fields disagree", []sightingEvent{ev("GET /ps", "alice", "alice"), ev("GET /ps", "bob", "bob")},
+			map[string][]string{"alice": {"8"}}, verdict{shared: []string{"alice", "bob"}}},
+		{"a team object names the caller among others", []sightingEvent{ev("GET /ps", "alice", "alice", "bob")}, nil,
+			verdict{owner: "alice", readers: []string{}}},
+		{"a scope variant shows another user's object: readable, not claimed",
+			[]sightingEvent{ev("GET /exp", "bob"), scope("GET /exp", "alice")}, map[string][]string{"alice": {"8"}},
+			verdict{owner: "bob", readers: []string{"alice"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSightings()
-			for _, x := range tt.seen {
-				s.add("p", "7", "GET /ps", x.caller, x.named)
+			for _, e := range tt.events {
+				s.add("p", "7", e)
 			}
-			owner, shared := s.m["p"]["7"].decide()
-			assert.Equal(t, tt.owner, owner)
-			if tt.shared != nil {
-				assert.Equal(t, tt.shared, shared)
+			for user, ids := range tt.others {
+				for _, id := range ids {
+					s.add("p", id, ev(tt.events[0].op, user))
+				}
 			}
+			s.settle()
+			assert.Equal(t, tt.want, s.decide(s.m["p"]["7"]))
 		})
+	}
+}
+
+// TestSightings_Parents: a nested listing is called with the user's own
+// parents first, then those its per-user listings show, never with ids only
+// a public list shows.
+func TestSightings_Parents(t *testing.T) {
+	s := newSightings()
+	s.add("slug", "brightlabs", sightingEvent{op: "GET /ws", user: "bob", named: []string{"bob"}})
+	s.add("slug", "launch", sightingEvent{op: "GET /ws", user: "bob", named: []string{"alice"}})
+	s.add("slug", "launch", sightingEvent{op: "GET /ws", user: "alice", named: []string{"alice"}})
+	s.add("slug", "acme", sightingEvent{op: "GET /ws", user: "alice", named: []string{"alice"}})
+	for _, u := range []string{"alice", "bob"} {
+		s.add("doc", "d-a", sightingEvent{op: "GET /docs", user: u, named: []string{"alice"}})
+		s.add("doc", "d-b", sightingEvent{op: "GET /docs", user: u, named: []string{"bob"}})
+	}
+	s.settle()
+	tests := []struct {
+		param, user string
+		own, others []string
+	}{
+		{"slug", "bob", []string{"brightlabs"}, []string{"launch"}},
+		{"slug", "alice", []string{"launch", "acme"}, nil},
+		{"doc", "bob", []string{"d-b"}, nil},
+	}
+	for _, tt := range tests {
+		own, others := s.parents(tt.param, tt.user)
+		assert.Equal(t, tt.own, own, "%s %s", tt.param, tt.user)
+		assert.Equal(t, tt.others, others, "%s %s", tt.param, tt.user)
 	}
 }
 

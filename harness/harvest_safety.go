@@ -199,7 +199,7 @@ func unfillableParam(op Operation, p Param, fillable func(string) bool) string {
 		if fillable(p.Name) {
 			return ""
 		}
-		return fmt.Sprintf("path parameter %q is fed by no listing without path parameters and by no config owns (harvesting goes one level deep)", p.Name)
+		return fmt.Sprintf("path parameter %q is fed by no listing (harvesting nests listings %d deep at most) and by no config owns", p.Name, DefaultHarvestRounds)
 	case "query":
 		if !p.Required {
 			return ""

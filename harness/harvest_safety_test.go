@@ -81,7 +81,7 @@ func TestUnfillableParam(t *testing.T) {
 		want string // substring of the reason; "" = fillable
 	}{
 		{"path fed by a listing", Param{Name: "account_id", In: "path", Required: true}, ""},
-		{"path fed by nothing", Param{Name: "team_id", In: "path", Required: true}, "one level deep"},
+		{"path fed by nothing", Param{Name: "team_id", In: "path", Required: true}, "deep at most"},
 		{"optional query", Param{Name: "q", In: "query", Schema: str}, ""},
 		{"required query with example", Param{Name: "status", In: "query", Required: true, Schema: str, Examples: []string{"open"}}, ""},
 		{"required query without example", Param{Name: "q", In: "query", Required: true, Schema: str}, "no example, default or enum"},

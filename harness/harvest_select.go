@@ -11,7 +11,7 @@ import (
 // counts most, then a first name-only source, then a further strong source
 // (up to maxSourcesPerParam). So the calls that the budget reaches first
 // cover the most parameters. Candidates that add nothing are ignored.
-func (hp *HarvestPlan) selectCalls(cands []HarvestCall) {
+func (hp *HarvestPlan) selectCalls(cands []HarvestCall, round int) {
 	strong, weak := countFeeds(hp.Calls)
 	left := append([]HarvestCall(nil), cands...)
 	for len(left) > 0 {
@@ -26,6 +26,7 @@ func (hp *HarvestPlan) selectCalls(cands []HarvestCall) {
 			break
 		}
 		c := left[best]
+		c.Round = round
 		left = append(left[:best], left[best+1:]...)
 		hp.Calls = append(hp.Calls, c)
 		strong, weak = countFeeds(hp.Calls)
@@ -77,30 +78,50 @@ func betterCall(a, b HarvestCall) bool {
 	return a.Operation < b.Operation
 }
 
-// selectRound2 keeps the nested listings whose path parameters round 1 (or
-// the config's owns) can fill; the others are refused.
-func (hp *HarvestPlan) selectRound2(cands []HarvestCall, cfg *Config) {
+// selectNested places the nested listings round by round: a listing joins
+// the first round whose earlier rounds (or the config's owns) fill all its
+// path parameters. Those never filled within MaxRounds are refused.
+func (hp *HarvestPlan) selectNested(cands []HarvestCall, cfg *Config) {
 	listed := ownsKeys(cfg)
-	strong, weak := countFeeds(hp.Calls)
-	fed := func(n string) bool { return strong[n] > 0 || weak[n] > 0 || listed[n] }
-	var ok []HarvestCall
-	for _, c := range cands {
-		why := ""
-		for _, p := range c.op.Params {
-			if p.In == "path" {
-				if w := unfillableParam(c.op, p, fed); w != "" {
-					why = w
-					break
-				}
+	for round := 2; round <= hp.MaxRounds && len(cands) > 0; round++ {
+		strong, weak := countFeeds(hp.Calls)
+		fed := func(n string) bool { return strong[n] > 0 || weak[n] > 0 || listed[n] }
+		var ready, later []HarvestCall
+		for _, c := range cands {
+			if unfilledPath(c, fed) == "" {
+				ready = append(ready, c)
+			} else {
+				later = append(later, c)
 			}
 		}
-		if why != "" {
-			hp.Refused = append(hp.Refused, HarvestSkip{Operation: c.Operation, Why: "cannot fill its parameters: " + why})
-			continue
+		if len(ready) == 0 {
+			break
 		}
-		ok = append(ok, c)
+		hp.selectCalls(ready, round)
+		cands = later
 	}
-	hp.selectCalls(ok)
+	strong, weak := countFeeds(hp.Calls)
+	fed := func(n string) bool { return strong[n] > 0 || weak[n] > 0 || listed[n] }
+	for _, c := range cands {
+		why := unfilledPath(c, fed)
+		if why == "" {
+			why = fmt.Sprintf("its path parameters (%s) come only from listings nested %d deep, the most harvesting nests",
+				strings.Join(c.PathParams, ", "), hp.MaxRounds)
+		}
+		hp.Refused = append(hp.Refused, HarvestSkip{Operation: c.Operation, Why: "cannot fill its parameters: " + why})
+	}
+}
+
+// unfilledPath says which path parameter of c fed cannot fill, or "".
+func unfilledPath(c HarvestCall, fed func(string) bool) string {
+	for _, p := range c.op.Params {
+		if p.In == "path" {
+			if why := unfillableParam(c.op, p, fed); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
 }
 
 func feedParams(feeds []feedMatch) string {

@@ -210,6 +210,11 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 		sig.addPrimary(2, fmt.Sprintf("follows collection segment %q", pos.collection))
 		sig.positioned = true
 	}
+	if p.In != openapi3.ParameterInPath && ownerLikeName(p.Name) {
+		// Outside the path an owner reference is the object key itself:
+		// GET /messages?user=bob, PUT /profile {"username": "bob"}.
+		sig.addPrimary(2, fmt.Sprintf("names an owner (%q)", p.Name))
+	}
 	schemaSignal(&sig, p.Schema)
 	for _, ex := range p.Examples {
 		switch {

@@ -51,10 +51,14 @@ var _ http.RoundTripper = (*InProcessTransport)(nil)
 // http.ErrAbortHandler: over the wire, the connection would just close.
 var errHandlerAborted = errors.New("in-process handler aborted the response (http.ErrAbortHandler)")
 
-// RoundTrip implements http.RoundTripper. The handler runs on its own
-// goroutine so that a handler which ignores its context cannot outlive the
-// caller's deadline; the caller then gets the context's error, as from a
-// network transport.
+// errHandlerExited is what a client sees when the handler's goroutine ends
+// without returning (runtime.Goexit).
+var errHandlerExited = errors.New("in-process handler exited without answering (runtime.Goexit)")
+
+// RoundTrip implements http.RoundTripper. The handler runs on another
+// goroutine (handlers, a pool) so that a handler which ignores its context
+// cannot outlive the caller's deadline; the caller then gets the context's
+// error, as from a network transport.
 func (t *InProcessTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.Handler == nil {
 		return nil, errors.New("in-process transport: Handler is nil; pass the http.Handler to serve")
@@ -75,7 +79,7 @@ func (t *InProcessTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	w := newInProcessWriter(req.Method, t.limit())
 	done := make(chan error, 1)
-	go func() { done <- serveInProcess(t.Handler, w, sreq, req) }()
+	handlers.run(func() { serveInProcess(t.Handler, w, sreq, req, done) })
 	select {
 	case err := <-done:
 		if err != nil {
@@ -94,9 +98,13 @@ func (t *InProcessTransport) limit() int64 {
 	return DefaultMaxBody + 1
 }
 
-// serveInProcess calls the handler and turns a panic into the error a client
-// would see when the server drops the connection.
-func serveInProcess(h http.Handler, w *inProcessWriter, sreq, creq *http.Request) (err error) {
+// serveInProcess calls the handler and sends done its outcome: nil, or the
+// error a client would see when the server drops the connection (a panic,
+// http.ErrAbortHandler, or a handler that ends its goroutine with
+// runtime.Goexit, as t.FailNow does in a test).
+func serveInProcess(h http.Handler, w *inProcessWriter, sreq, creq *http.Request, done chan<- error) {
+	err := errHandlerExited
+	defer func() { done <- err }()
 	defer func() {
 		if cerr := closeRequestBody(creq); cerr != nil && err == nil {
 			err = fmt.Errorf("in-process transport: closing the request body: %w", cerr)
@@ -113,7 +121,7 @@ func serveInProcess(h http.Handler, w *inProcessWriter, sreq, creq *http.Request
 	}()
 	h.ServeHTTP(w, sreq)
 	w.finish()
-	return nil
+	err = nil
 }
 
 // closeRequestBody closes the request body, as a transport must (the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,14 @@ func TestInProcessLimits(t *testing.T) {
 				panic("boom")
 			},
 			wantErr: "in-process handler panicked: boom",
+		},
+		{
+			name: "runtime.Goexit in the handler fails the request at once",
+			handler: func(_ http.ResponseWriter, _ *http.Request, seen chan<- error) {
+				seen <- errors.New("about to exit")
+				runtime.Goexit()
+			},
+			wantErr: "exited without answering",
 		},
 		{
 			name: "ErrAbortHandler reads as an aborted response",

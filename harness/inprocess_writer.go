@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -162,8 +163,28 @@ func (w *inProcessWriter) commit(done bool) {
 		}
 	}
 	if _, ok := h["Date"]; !ok {
-		h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		h.Set("Date", httpDate())
 	}
+}
+
+// dateCache holds the Date header of the current second: formatting it
+// for every response was a visible part of an in-process request.
+var dateCache atomic.Pointer[cachedDate]
+
+type cachedDate struct {
+	unix int64
+	text string
+}
+
+// httpDate is the current time as an HTTP Date header.
+func httpDate() string {
+	now := time.Now()
+	if d := dateCache.Load(); d != nil && d.unix == now.Unix() {
+		return d.text
+	}
+	text := now.UTC().Format(http.TimeFormat)
+	dateCache.Store(&cachedDate{unix: now.Unix(), text: text})
+	return text
 }
 
 // response is what the client reads. A body without Content-Length arrives

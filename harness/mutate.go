@@ -45,6 +45,17 @@ type Case struct {
 	Transforms []Transform
 	Wire       string // exact text for the URL path segment
 
+	// Placement arranges the id in a place other than the path
+	// (mutate_place.go): "duplicate-param-mine-first", "array-param",
+	// "json-list"...; "" sends the value alone.
+	Placement string
+	// Mine is the attacker's own id (plain) for placements that send both.
+	Mine string
+	// Placed is the value as its place carries it, for ids outside the
+	// path: query text, a header value, or JSON for a body field. "" for
+	// path ids, which send Wire.
+	Placed string
+
 	// nameSeq tells Name to append "#nameSeq" because an earlier case of the
 	// same list already has the name (wires that differ only in "/" and "%2F").
 	nameSeq int
@@ -59,6 +70,12 @@ func (c Case) Mutation() string {
 		kinds[i] = t.Kind
 	}
 	chain := strings.Join(kinds, "+")
+	if c.Placement != "" {
+		if chain == "" {
+			return c.Placement
+		}
+		return c.Placement + ":" + chain
+	}
 	var head string
 	switch c.Source {
 	case SourceBoundary:
@@ -77,11 +94,19 @@ func (c Case) Mutation() string {
 	return head + ":" + chain
 }
 
-// Name is a subtest-safe name: Mutation()+"="+Wire with "/" written as "%2F"
-// (t.Run would split on it) and spaces as "%20". GenerateCases and Shrink
-// number repeats ("#2") so names are unique within their list.
+// nameEscaper keeps "/" (a subtest level) and spaces out of case names.
+var nameEscaper = strings.NewReplacer("/", "%2F", " ", "%20")
+
+// Name is a subtest-safe name: Mutation()+"="+Wire (or Placed, for an id
+// outside the path) with "/" written as "%2F" (t.Run would split on it) and
+// spaces as "%20". GenerateCases and Shrink number repeats ("#2") so names
+// are unique within their list.
 func (c Case) Name() string {
-	w := strings.NewReplacer("/", "%2F", " ", "%20").Replace(c.Wire)
+	w := c.Wire
+	if c.Placed != "" {
+		w = c.Placed
+	}
+	w = nameEscaper.Replace(w)
 	name := c.Mutation() + "=" + w
 	if c.nameSeq > 1 {
 		name += fmt.Sprintf("#%d", c.nameSeq)

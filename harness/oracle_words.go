@@ -8,9 +8,11 @@ import (
 // normKey folds a JSON key so that ownerId, owner_id and owner-id compare
 // alike.
 func normKey(k string) string {
-	k = strings.ToLower(k)
-	return strings.NewReplacer("_", "", "-", "", ".", "", " ", "").Replace(k)
+	return keyFolder.Replace(strings.ToLower(k))
 }
+
+// keyFolder is built once: normKey runs for every leaf of every body.
+var keyFolder = strings.NewReplacer("_", "", "-", "", ".", "", " ", "")
 
 // ownerWords are keys (folded) that name a person or tenant. A value in such
 // a field says whose object this is; the same value elsewhere says nothing.

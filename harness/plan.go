@@ -5,11 +5,15 @@ import (
 	"strings"
 )
 
-// PlannedParam is one id parameter in a plan.
+// PlannedParam is one id parameter in a plan. In is path, query, header or
+// body; a body field's Name is its JSON pointer ("/owner_id").
 type PlannedParam struct {
 	Name    string   `json:"name"`
 	In      string   `json:"in"`
 	Reasons []string `json:"reasons"`
+	// Added marks a parameter the spec does not list, which the harness
+	// adds (plan_places.go).
+	Added bool `json:"added,omitempty"`
 }
 
 // PlannedOperation is one operation the harness would attack.
@@ -19,6 +23,9 @@ type PlannedOperation struct {
 	Security     string         `json:"security"`
 	IDParameters []PlannedParam `json:"idParameters"`
 	Origin       Origin         `json:"origin,omitempty"`
+	// Write says how a write (PUT, PATCH, POST, DELETE) is judged and
+	// undone; nil for reads, POST searches included (write_plan.go).
+	Write *PlannedWrite `json:"write,omitempty"`
 	// Op and IDs carry the full operation and id parameters to the runner.
 	Op  Operation `json:"-"`
 	IDs []IDParam `json:"-"`
@@ -50,7 +57,9 @@ var defaultPlanMethods = []string{"GET", "HEAD"}
 // BuildPlan decides, sending nothing, which operations of spec would be
 // attacked and why the others are left out. An operation is left out, in
 // this order of checks, when its method is not allowed, when it is public or
-// needs a non-Bearer scheme, or when no parameter is taken for an object id.
+// needs a non-Bearer scheme, when no parameter (path, query, header or JSON
+// body field) is taken for an object id and none can be added, or when it
+// writes and no GET reads its object back.
 func BuildPlan(spec *Spec, opts PlanOptions) Plan {
 	methods := opts.Methods
 	if len(methods) == 0 {
@@ -67,12 +76,24 @@ func BuildPlan(spec *Spec, opts PlanOptions) Plan {
 			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: why})
 			continue
 		}
-		ids := DetectIDParams(op, opts.OwnsKeys)
+		ids := DetectPlaceIDs(op, opts.OwnsKeys)
+		if len(ids) == 0 {
+			if added, ok := addedParam(op); ok {
+				ids = []IDParam{added}
+			}
+		}
 		if len(ids) == 0 {
 			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: "no object-id parameter"})
 			continue
 		}
-		plan.Operations = append(plan.Operations, plannedOperation(op, ids))
+		w, why := planWrite(spec, op, allowed)
+		if why != "" {
+			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: why})
+			continue
+		}
+		po := plannedOperation(op, ids)
+		po.Write = w
+		plan.Operations = append(plan.Operations, po)
 	}
 	return plan
 }
@@ -103,7 +124,7 @@ func upper(list []string) []string {
 func plannedOperation(op Operation, ids []IDParam) PlannedOperation {
 	params := make([]PlannedParam, len(ids))
 	for i, p := range ids {
-		params[i] = PlannedParam{Name: p.Name, In: p.In, Reasons: append([]string{}, p.Reasons...)}
+		params[i] = PlannedParam{Name: p.Name, In: p.In, Reasons: append([]string{}, p.Reasons...), Added: isAdded(op, p)}
 	}
 	return PlannedOperation{
 		Operation:    op.Key(),

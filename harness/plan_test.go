@@ -41,7 +41,7 @@ func TestBuildPlan_SkipReasons(t *testing.T) {
 			"GET /maybe/{thing_id}":         "public: the operation's security lists an empty requirement {} (authentication optional)",
 			"GET /keyed/{doc_id}":           `requires a non-Bearer scheme: apiKey scheme "QueryKey" in query "api_key" from the operation's security`,
 			"GET /ghost/{id}":               `requires a non-Bearer scheme: unknown scheme "Ghost" from the operation's security`,
-			"GET /me":                       "no object-id parameter",
+			"GET /me":                       "planned", // with an added ?user_id (plan_places.go)
 		}},
 		{"method is checked before security", []string{"delete", "POST"}, map[string]string{
 			"GET /invoices/{invoice_id}":    "method GET not allowed by the config's methods (DELETE, POST); add it to methods to test it",
@@ -64,7 +64,7 @@ func TestBuildPlan_SkipReasons(t *testing.T) {
 
 func TestBuildPlan_PlannedOperation(t *testing.T) {
 	p := BuildPlan(loadV30(t), PlanOptions{})
-	require.Len(t, p.Operations, 1)
+	require.Len(t, p.Operations, 2, "GET /invoices/{invoice_id}, and GET /me with an added user_id")
 	op := p.Operations[0]
 	assert.Equal(t, "GET /invoices/{invoice_id}", op.Operation)
 	assert.Equal(t, "getInvoice", op.TestName)
@@ -106,7 +106,7 @@ func TestBuildPlan_JSONShape(t *testing.T) {
 		Skipped    []map[string]string          `json:"skipped"`
 	}
 	require.NoError(t, json.Unmarshal(data, &got))
-	require.Len(t, got.Operations, 1)
+	require.Len(t, got.Operations, 2)
 	op := got.Operations[0]
 	assert.JSONEq(t, `"GET /invoices/{invoice_id}"`, string(op["operation"]))
 	assert.NotContains(t, op, "Op", "runner-only fields stay out of the JSON")
@@ -117,6 +117,9 @@ func TestBuildPlan_JSONShape(t *testing.T) {
 	assert.Equal(t, "invoice_id", params[0]["name"])
 	assert.Equal(t, "path", params[0]["in"])
 	assert.NotEmpty(t, params[0]["reasons"])
+	assert.NotContains(t, params[0], "added", "a spec parameter is not marked added")
+	require.NoError(t, json.Unmarshal(got.Operations[1]["idParameters"], &params))
+	assert.Equal(t, map[string]any{"name": "user_id", "in": "query", "added": true, "reasons": []any{addedReason}}, params[0])
 	require.NotEmpty(t, got.Skipped)
 	assert.Equal(t, "GET /ghost/{id}", got.Skipped[0]["operation"], "sorted by path")
 	assert.NotEmpty(t, got.Skipped[0]["why"])

@@ -61,6 +61,9 @@ func (r *recorder) outcome(g *group, o *outcome, f *Finding, test string) bool {
 		r.order = append(r.order, key)
 	}
 	cell.Cases++
+	if place := g.p.In + " " + g.p.Name; !contains(cell.Places, place) {
+		cell.Places = append(cell.Places, place)
+	}
 	switch {
 	case o.skipped != "":
 		r.stats.NotSent++
@@ -79,7 +82,7 @@ func (r *recorder) outcome(g *group, o *outcome, f *Finding, test string) bool {
 	if f == nil {
 		return true
 	}
-	k := strings.Join([]string{f.Operation, f.Parameter, f.Attacker, f.Victim, f.URL}, "\x00")
+	k := strings.Join([]string{f.Operation, f.Parameter, f.Attacker, f.Victim, f.URL, f.Value}, "\x00")
 	if r.seen[k] {
 		return false
 	}
@@ -100,7 +103,7 @@ func (r *recorder) report(d time.Duration) *Report {
 	rep := &Report{Version: ReportVersion, Seed: s.seed, BaseURL: s.baseURL, Config: s.cfg.File, Spec: s.cfg.Spec,
 		Findings: append([]Finding{}, r.findings...), Skipped: append([]Skip{}, r.skipped...), Stats: st,
 		Warnings: append([]string(nil), s.plan.Warnings...), NoVerdicts: append([]NoVerdictCase(nil), r.nv...),
-		PerOperation: append([]OperationStat(nil), r.perOp...)}
+		PerOperation: append([]OperationStat(nil), r.perOp...), Writes: s.writes.summary()}
 	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Operation < rep.Findings[j].Operation })
 	for _, k := range r.order {
 		c := *r.cells[k]

@@ -60,6 +60,9 @@ func (s *Scan) Replay(ctx context.Context, f Finding, reportBase string) (Replay
 // replayGroup finds the finding's operation, parameter and users in this
 // scan's plan and config.
 func (s *Scan) replayGroup(f Finding) (*group, error) {
+	if f.Kind == "write" || f.In == InBody || f.In == "header" {
+		return nil, fmt.Errorf("replay: %s: a finding with its id in a %s (kind %s) is not replayed; send its curl line again, or rerun the case with the replay line of its test", f.Operation, f.In, f.Kind)
+	}
 	var op *PlannedOperation
 	for i := range s.plan.Operations {
 		if s.plan.Operations[i].Operation == f.Operation {

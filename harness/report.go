@@ -30,6 +30,9 @@ type Report struct {
 	// Harvest lists the requests that looked users' object ids up and the
 	// ids found (harvest.go); nil when the scan did not harvest.
 	Harvest *HarvestReport `json:"harvest,omitempty"`
+	// Writes counts the writes sent and lists what could not be restored
+	// (write_restore.go); nil when the scan sent no write.
+	Writes *WriteSummary `json:"writes,omitempty"`
 }
 
 // Finding is one leak: who read whose object, how, and the proof.
@@ -48,7 +51,8 @@ type Finding struct {
 	Evidence  []Evidence `json:"evidence"`
 	Curl      string     `json:"curl"`
 	// Kind names the flaw: swap, nested-scope, normalisation,
-	// alternate-route, list-confusion or enumeration.
+	// alternate-route, method-leak, list-confusion, enumeration,
+	// parameter-pollution, added-parameter, or write (report_kinds.go).
 	Kind string `json:"kind"`
 	// FoundAs is the case that found the leak before it was shrunk.
 	FoundAs string   `json:"foundAs,omitempty"`
@@ -60,6 +64,10 @@ type Finding struct {
 	// Control is the victim's own request for the object, the oracle's
 	// baseline; replay sends it again as the victim.
 	Control string `json:"control,omitempty"`
+	// Pointer is, for an id in a JSON body (In "body"), the field's JSON
+	// pointer ("/owner_id"); In says where every id travels: path, query,
+	// header or body.
+	Pointer string `json:"pointer,omitempty"`
 }
 
 // Stats counts the run.
@@ -84,6 +92,9 @@ type MatrixCell struct {
 	Cases     int    `json:"cases"`
 	Leaks     int    `json:"leaks"`
 	NoVerdict int    `json:"noVerdict"`
+	// Places are the id parameters tried, each as "<in> <name>": "path
+	// invoice_id", "query threadId", "header X-Account-Id", "body /owner_id".
+	Places []string `json:"places,omitempty"`
 }
 
 // OperationStat is what attacking one operation cost.

@@ -23,7 +23,8 @@ const (
 // reader sees, the SARIF rule it is filed under and the fix for it.
 type FlawKind struct {
 	// Kind is the Finding.Kind value: swap, nested-scope, normalisation,
-	// alternate-route, method-leak, list-confusion or enumeration.
+	// alternate-route, method-leak, list-confusion, enumeration,
+	// parameter-pollution, added-parameter or write.
 	Kind string
 	// Title is the kind in words, for headings and rule descriptions.
 	Title string
@@ -83,6 +84,24 @@ var flawKinds = []FlawKind{
 		Summary: "Ids are sequential and unscoped: the neighbours of the caller's own ids reach other users' objects without knowing any of their ids.",
 		Remediation: "Scope the lookup by the caller as for a plain swap, and stop exposing guessable ids: use opaque per-user references " +
 			"or random identifiers (UUIDv4) in the API. Rate-limit and alert on clients that walk ids.",
+	},
+	{
+		Kind: "parameter-pollution", Title: "Duplicated parameter", RuleName: "ParameterPollution",
+		Summary: "The same query parameter sent twice (?id=mine&id=theirs) passes a check that reads one value while the lookup uses the other.",
+		Remediation: "Read each parameter once, in one place, and use that value for both the check and the lookup; " +
+			"reject requests that repeat a parameter that takes one value.",
+	},
+	{
+		Kind: "added-parameter", Title: "Undocumented owner parameter honoured", RuleName: "AddedOwnerParameter",
+		Summary: "A collection scoped by the caller still honours an owner filter the spec does not list (?user_id=), and returns another user's objects.",
+		Remediation: "Take the owner from the token, never from the request: drop owner filters such as user_id from public handlers " +
+			"(or restrict them to administrators and check that role), and reject parameters the operation does not document.",
+	},
+	{
+		Kind: "write", Title: "Unauthorised write", RuleName: "UnauthorisedWrite",
+		Summary: "A user changes or deletes another user's object: the owner's read-back differs after the write, whatever the write answered (a 204, or the body a refusal gives).",
+		Remediation: "Check ownership before every state change, in the same scoped lookup reads use (UPDATE ... WHERE id = ? AND owner_id = :subject, " +
+			"and fail when no row matched), and answer 404 when the caller does not own the object instead of a silent success.",
 	},
 }
 

@@ -54,6 +54,7 @@ func MergeReports(reports ...*Report) (*Report, error) {
 		out.Stats = addStats(out.Stats, r.Stats)
 		m.add(r.Matrix)
 		out.NoVerdicts = appendNoVerdicts(out.NoVerdicts, r.NoVerdicts)
+		out.Writes = mergeWrites(out.Writes, r.Writes)
 	}
 	out.Matrix = m.cells
 	sort.SliceStable(out.Findings, func(i, j int) bool { return out.Findings[i].Operation < out.Findings[j].Operation })
@@ -63,7 +64,7 @@ func MergeReports(reports ...*Report) (*Report, error) {
 
 // findingKey is what makes two findings the same leak (the recorder's key).
 func findingKey(f Finding) string {
-	return strings.Join([]string{f.Operation, f.Parameter, f.Attacker, f.Victim, f.URL}, "\x00")
+	return strings.Join([]string{f.Operation, f.Parameter, f.Attacker, f.Victim, f.URL, f.Value}, "\x00")
 }
 
 func appendSkips(dst, src []Skip) []Skip {
@@ -126,6 +127,7 @@ func (m *matrixMerge) add(cells []MatrixCell) {
 		cur.Cases += c.Cases
 		cur.Leaks += c.Leaks
 		cur.NoVerdict += c.NoVerdict
+		cur.Places = appendNew(cur.Places, c.Places...)
 		cur.Outcome = mergedOutcome(cur.Outcome, c.Outcome, *cur)
 	}
 }

@@ -53,12 +53,16 @@ func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
 	if m != o {
 		f.FoundAs = o.c.Mutation() + "=" + o.c.Wire
 	}
+	s.placeFinding(f, g, m)
 	f.Remediation = Remediation(f.Kind)
 	return f
 }
 
 // flawKind names the kind of flaw from the simplest leaking case.
 func flawKind(g *group, c Case, scope string) string {
+	if k := placementKind(c); k != "" {
+		return k
+	}
 	for _, tr := range c.Transforms {
 		switch tr.Kind {
 		case "trailing-slash", "suffix-json", "suffix-semicolon":
@@ -72,7 +76,7 @@ func flawKind(g *group, c Case, scope string) string {
 		return "normalisation"
 	case c.Source == SourceNeighbour || c.Source == SourceBoundary:
 		return "enumeration"
-	case len(g.op.IDs) > 1 && scope == "":
+	case pathIDCount(g) > 1 && scope == "":
 		return "nested-scope"
 	}
 	return "swap"
@@ -82,8 +86,8 @@ func flawKind(g *group, c Case, scope string) string {
 // reproduce and replay it.
 func (s *Scan) describeLeak(f *Finding, o *outcome) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "LEAK (%s, %s): %s read %s's object: %s %s=%s (%s) → status %d\n",
-		f.Kind, f.CWE, f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
+	fmt.Fprintf(&b, "LEAK (%s, %s): %s %s %s's object: %s %s=%s (%s, in %s) → status %d\n",
+		f.Kind, f.CWE, f.Attacker, leakVerb(f), f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.In, f.Status)
 	fmt.Fprintf(&b, "  url: %s\n", f.URL)
 	for _, r := range f.Reasons {
 		fmt.Fprintf(&b, "  why: %s\n", r)

@@ -65,7 +65,7 @@ func (s *Scan) routeCases(ctx context.Context, g *group, cases []Case, own []Exc
 		return nil
 	}
 	for _, c := range cases {
-		if c.Source != SourceVictim || len(c.Transforms) != 0 {
+		if !isPlainSwap(c) {
 			continue
 		}
 		var out []*outcome
@@ -86,7 +86,7 @@ func (s *Scan) methodCases(ctx context.Context, g *group, cases []Case, own []Ex
 		return nil
 	}
 	for _, c := range cases {
-		if c.Source == SourceVictim && len(c.Transforms) == 0 {
+		if isPlainSwap(c) {
 			return []*outcome{s.runCaseOn(ctx, g, c, own, g.fill, via{method: "HEAD"}, false)}
 		}
 	}

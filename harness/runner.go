@@ -56,6 +56,8 @@ type Scan struct {
 	progress    func(done, total int, requests int64, findings int)
 	rec         *recorder
 	harvested   *HarvestReport // the harvest of the run (harvest.go)
+	writes      writeLedger    // writes sent and undone (write_restore.go)
+	sends       sendMemo       // reads with a header or body, sent once (send_memo.go)
 }
 
 // Prepare loads the config's spec, plans the attack and builds the client.
@@ -75,7 +77,7 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 	if s.progress = opts.Progress; s.progress == nil {
 		s.progress = func(int, int, int64, int) {}
 	}
-	s.plan = opts.Shard.Apply(applyPublic(BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)}), cfg.Public))
+	s.plan = opts.Shard.Apply(ConfigPlan(spec, cfg))
 	if s.seed = cfg.Seed; s.seed == 0 {
 		s.seed = newSeed()
 	}
@@ -206,7 +208,7 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op PlannedOperation) {
 			}
 			t.Run(a.Name+"-vs-"+v.Name, func(t TB) {
 				for _, p := range op.IDs {
-					t.Run(p.Name, func(t TB) {
+					t.Run(ParamTestName(p), func(t TB) {
 						ok, reason := s.attackParam(ctx, t, newGroup(s, op, p, a, v))
 						ran = ran || ok
 						if why == "" {

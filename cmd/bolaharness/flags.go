@@ -100,9 +100,47 @@ func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
 	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
 		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
+	if len(rep.Findings) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "flaws (findings by operation and kind):")
+	for _, g := range flawGroups(rep.Findings) {
+		fmt.Fprintf(w, "  %-50s %s\n", g.op, strings.Join(g.kinds, ", "))
+	}
+	fmt.Fprintln(w, "findings (numbers for replay -finding N):")
 	for i, f := range rep.Findings {
 		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
 	}
+}
+
+type flawGroup struct {
+	op    string
+	kinds []string
+}
+
+// flawGroups counts findings by operation and kind, in report order: one
+// planted flaw shows as many findings (every pair, every id), which a reader
+// wants to see as one line.
+func flawGroups(findings []harness.Finding) []flawGroup {
+	var groups []flawGroup
+	counts := map[string]map[string]int{}
+	order := map[string][]string{}
+	for _, f := range findings {
+		if counts[f.Operation] == nil {
+			counts[f.Operation] = map[string]int{}
+			groups = append(groups, flawGroup{op: f.Operation})
+		}
+		if counts[f.Operation][f.Kind] == 0 {
+			order[f.Operation] = append(order[f.Operation], f.Kind)
+		}
+		counts[f.Operation][f.Kind]++
+	}
+	for i, g := range groups {
+		for _, k := range order[g.op] {
+			groups[i].kinds = append(groups[i].kinds, fmt.Sprintf("%s (%d)", k, counts[g.op][k]))
+		}
+	}
+	return groups
 }
 
 // leakStatus is the exit status a report calls for.

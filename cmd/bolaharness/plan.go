@@ -75,33 +75,40 @@ func parseMethods(v string) []string {
 	return out
 }
 
-func makePlan(specPath, configPath string, methods []string) (harness.Plan, error) {
-	opts := harness.PlanOptions{}
-	if configPath != "" {
-		cfg, err := harness.LoadConfig(configPath, nil)
-		if err != nil {
-			return harness.Plan{}, err
-		}
-		specPath = cfg.Spec
-		opts.Methods = cfg.Methods
-		opts.OwnsKeys = map[string]bool{}
-		for _, u := range cfg.Users {
-			for k := range u.Owns {
-				opts.OwnsKeys[k] = true
-			}
-		}
-	}
-	if len(methods) > 0 {
-		opts.Methods = methods
-	}
-	spec, err := harness.LoadSpec(specPath)
-	if err != nil {
-		return harness.Plan{}, err
-	}
-	return harness.BuildPlan(spec, opts), nil
+// planOutput is what plan prints: the attack plan and, for a config, the
+// harvesting plan (which listings would be read as each user, and which
+// GETs are refused as unsafe).
+type planOutput struct {
+	harness.Plan
+	Harvest *harness.HarvestPlan `json:"harvest,omitempty"`
 }
 
-func printPlan(w io.Writer, plan harness.Plan) {
+func makePlan(specPath, configPath string, methods []string) (planOutput, error) {
+	if configPath == "" {
+		spec, err := harness.LoadSpec(specPath)
+		if err != nil {
+			return planOutput{}, err
+		}
+		hp := harness.PlanHarvest(spec, nil)
+		return planOutput{Plan: harness.ConfigPlan(spec, &harness.Config{Methods: methods}), Harvest: &hp}, nil
+	}
+	cfg, err := harness.LoadConfig(configPath, nil)
+	if err != nil {
+		return planOutput{}, err
+	}
+	if len(methods) > 0 {
+		cfg.Methods = methods
+	}
+	spec, err := harness.LoadSpec(cfg.Spec)
+	if err != nil {
+		return planOutput{}, err
+	}
+	hp := harness.PlanHarvest(spec, cfg)
+	return planOutput{Plan: harness.ConfigPlan(spec, cfg), Harvest: &hp}, nil
+}
+
+func printPlan(w io.Writer, out planOutput) {
+	plan := out.Plan
 	fmt.Fprintf(w, "%d operations to attack, %d left out (nothing was sent)\n\n", len(plan.Operations), len(plan.Skipped))
 	for _, op := range plan.Operations {
 		fmt.Fprintf(w, "%s  [%s]\n", op.Operation, op.Security)
@@ -117,5 +124,47 @@ func printPlan(w io.Writer, plan harness.Plan) {
 	}
 	for _, wn := range plan.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
+	if out.Harvest != nil {
+		printHarvest(w, *out.Harvest)
+	}
+}
+
+// printHarvest shows which listings would be read as each user before the
+// attack, and which GETs are never called.
+func printHarvest(w io.Writer, h harness.HarvestPlan) {
+	if !h.Enabled {
+		fmt.Fprintf(w, "\nharvest: %s\n", h.Why)
+		return
+	}
+	fmt.Fprintf(w, "\nharvest: on: %d GETs as each user, at most %d requests per user (budget %d, %d pages each)\n",
+		len(h.Calls), h.RequestsPerUser, h.MaxRequestsPerUser, h.MaxPages)
+	for _, c := range h.Calls {
+		var feeds []string
+		for _, f := range c.Feeds {
+			feeds = append(feeds, fmt.Sprintf("{%s} from %s (%s)", f.Param, f.Field, f.Match))
+		}
+		fmt.Fprintf(w, "    [round %d] %s → %s\n", c.Round, c.Operation, strings.Join(feeds, ", "))
+	}
+	if len(h.Refused) > 0 {
+		fmt.Fprintln(w, "  refused (never called):")
+		for _, r := range h.Refused {
+			fmt.Fprintf(w, "    %s: %s\n", r.Operation, r.Why)
+		}
+	}
+	var gaps []string
+	for _, p := range h.Params {
+		if len(p.Sources) == 0 {
+			gaps = append(gaps, p.Name)
+		}
+	}
+	if len(gaps) > 0 {
+		fmt.Fprintf(w, "  parameters no listing feeds (list them under owns): %s\n", strings.Join(gaps, ", "))
+	}
+	if len(h.Ignored) > 0 {
+		fmt.Fprintf(w, "  %d other GETs carry no ids of attacked parameters\n", len(h.Ignored))
+	}
+	if h.Creation != "" {
+		fmt.Fprintf(w, "  creation: %s\n", h.Creation)
 	}
 }

@@ -1,0 +1,105 @@
+package harness
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Which ids a user has for an id parameter. Path ids come from the
+// config's owns (or harvesting). Outside the path the same holds, keyed by
+// the parameter's name (a header's case-insensitively, a body field's by
+// pointer or key); an owner reference without owns (`user_id`, `username`,
+// `X-Account-Id`, an added ?user_id) takes the user's own identity value
+// whose key matches: the handler looks the data up by the owner itself.
+
+// idsOf returns u's ids for p: owns first, then a matching identity value.
+func idsOf(u *User, p IDParam) []string {
+	if ids := ownedIDs(u, p); len(ids) > 0 {
+		return ids
+	}
+	if p.In == openapi3.ParameterInPath {
+		return nil
+	}
+	if v := identityFor(u, p); v != "" {
+		return []string{v}
+	}
+	return nil
+}
+
+// ownedIDs are u's ids for p from owns alone (configured or harvested):
+// the only ids writes are ever sent to.
+func ownedIDs(u *User, p IDParam) []string {
+	if ids := u.Owns[p.Name]; len(ids) > 0 {
+		return ids
+	}
+	switch p.In {
+	case openapi3.ParameterInHeader:
+		for _, k := range sortedKeys(u.Owns) {
+			if headerKeyEqual(k, p.Name) {
+				return u.Owns[k]
+			}
+		}
+	case InBody:
+		return u.Owns[lastToken(p)]
+	}
+	return nil
+}
+
+// identityFor is u's identity value that p refers to, or "": the value
+// whose key reads like p's name (user_id ↔ userId), else by p's last word:
+// an id-like name takes identity id (or a key ending in id), a name-like
+// one username, login, handle or name, an email-like one email.
+func identityFor(u *User, p IDParam) string {
+	name := lastToken(p)
+	if !ownerLikeName(name) && !(p.In == openapi3.ParameterInQuery && p.Name == AddedParamName) {
+		return ""
+	}
+	words := nameWords(name)
+	if len(words) > 1 && words[0] == "x" {
+		words = words[1:]
+	}
+	keys := sortedKeys(u.Identity)
+	for _, k := range keys {
+		if strings.Join(nameWords(k), "_") == strings.Join(words, "_") {
+			return u.Identity[k]
+		}
+	}
+	var prefer []string
+	switch last := words[len(words)-1]; {
+	case last == "email":
+		prefer = []string{"email"}
+	case last == "name" || last == "username" || last == "login" || last == "handle":
+		prefer = []string{"username", "login", "handle", "name"}
+	default: // id, uuid, a bare owner word, …_by
+		prefer = []string{"id", "user_id", "uid", "sub", "username"}
+	}
+	for _, want := range prefer {
+		for _, k := range keys {
+			if strings.Join(nameWords(k), "_") == want {
+				return u.Identity[k]
+			}
+		}
+	}
+	if words[len(words)-1] == "id" {
+		return idLikeIdentity(u, keys)
+	}
+	return ""
+}
+
+// idLikeIdentity is the value of the one identity key that ends in id
+// (customerId, account_id), or "" when there is none or several.
+func idLikeIdentity(u *User, keys []string) string {
+	var found []string
+	for _, k := range keys {
+		if w := nameWords(k); len(w) > 0 && w[len(w)-1] == "id" {
+			found = append(found, u.Identity[k])
+		}
+	}
+	sort.Strings(found)
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}

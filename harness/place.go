@@ -1,0 +1,207 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Where ids travel and how a case's value is written there. Cases are drawn
+// as path wire text (mutate.go); for an id in the query, a header or a JSON
+// body the same case is rewritten into what that place carries: query text
+// ("+" as %2B, so it is not read as a space), the decoded text for a header,
+// a JSON number or string for a body field.
+
+// reqParts are the pieces of one request before it is written out.
+type reqParts struct {
+	path   map[string]string // path parameter → wire text (escaped)
+	query  []string          // name=value pairs, as sent, in order
+	header http.Header
+	body   any  // decoded JSON document (json.Number for numbers)
+	hasDoc bool // a body is sent (even an empty object)
+}
+
+// build writes the request for method on the path template.
+func (rp reqParts) build(base, method, template string) Request {
+	u := buildURL(base, Operation{Path: template}, rp.path, nil)
+	if len(rp.query) > 0 {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + strings.Join(rp.query, "&")
+	}
+	r := Request{Method: method, URL: u}
+	if len(rp.header) > 0 {
+		r.Header = rp.header
+	}
+	if rp.hasDoc {
+		data, err := encodeJSON(rp.body)
+		if err != nil {
+			r.invalid = "cannot write the JSON body: " + err.Error()
+		}
+		r.Body = data
+	}
+	return r
+}
+
+// encodeJSON writes doc compactly, without HTML escaping, so the server
+// reads exactly the values the case meant.
+func encodeJSON(doc any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// readJSONDoc reads a JSON document keeping numbers as written.
+func readJSONDoc(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// cloneJSON copies a decoded document, so a case never changes another's.
+func cloneJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = cloneJSON(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = cloneJSON(x)
+		}
+		return out
+	}
+	return v
+}
+
+// setPointer puts val at the JSON pointer ptr of doc, creating the objects
+// on the way, and returns the document (a new object when doc is not one).
+func setPointer(doc any, ptr string, val any) any {
+	tokens := pointerTokens(ptr)
+	root, ok := doc.(map[string]any)
+	if !ok {
+		root = map[string]any{}
+	}
+	cur := root
+	for i, tok := range tokens {
+		if i == len(tokens)-1 {
+			cur[tok] = val
+			break
+		}
+		next, ok := cur[tok].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[tok] = next
+		}
+		cur = next
+	}
+	return root
+}
+
+// getPointer reads the value at ptr, or nil.
+func getPointer(doc any, ptr string) any {
+	cur := doc
+	for _, tok := range pointerTokens(ptr) {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[tok]
+	}
+	return cur
+}
+
+// queryText turns path wire text into query text: the bytes a path keeps
+// raw but a query reads otherwise (&, =, +) are escaped.
+func queryText(wire string) string {
+	return strings.NewReplacer("&", "%26", "=", "%3D", "+", "%2B").Replace(wire)
+}
+
+// headerText is the decoded id a header carries; false when it cannot be
+// sent in a header (undecodable, empty, or a control character).
+func headerText(wire string) (string, bool) {
+	dec, err := url.PathUnescape(wire)
+	if err != nil || strings.TrimSpace(dec) == "" || strings.IndexFunc(dec, badHeaderRune) >= 0 {
+		return "", false
+	}
+	return dec, true
+}
+
+// jsonNumberRe is a JSON number: what a body may carry unquoted.
+var jsonNumberRe = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+// bodyText is the JSON a body field carries for the wire text: a number
+// where the field is numeric and the text is a JSON number (8, 8.0, 8e0),
+// else a string ("008", "+8", "8,9"): a string where a number belongs is a
+// variant too. false when the wire does not decode.
+func bodyText(wire string, numeric bool) (string, bool) {
+	dec, err := url.PathUnescape(wire)
+	if err != nil {
+		return "", false
+	}
+	if numeric && jsonNumberRe.MatchString(dec) {
+		return dec, true
+	}
+	if !utf8.ValidString(dec) {
+		return "", false // JSON would carry U+FFFD instead: not the variant meant
+	}
+	data, err := encodeJSON(dec)
+	return string(data), err == nil
+}
+
+// numericField says whether a body field holds numbers: its schema says
+// integer or number, or, with no schema, its ids are decimal.
+func numericField(s *openapi3.Schema, sample string) bool {
+	if s != nil && s.Type != nil {
+		return s.Type.Includes(openapi3.TypeInteger) || s.Type.Includes(openapi3.TypeNumber)
+	}
+	return idIsDecimal(sample)
+}
+
+// placeText writes a case's wire text for param p's place; false when the
+// variant cannot be carried there. Path ids keep their wire text.
+func placeText(p IDParam, wire, sample string) (string, bool) {
+	switch p.In {
+	case openapi3.ParameterInQuery:
+		return queryText(wire), true
+	case openapi3.ParameterInHeader:
+		return headerText(wire)
+	case InBody:
+		return bodyText(wire, numericField(p.Schema, sample))
+	}
+	return wire, true
+}
+
+// plainText is a plain id as p's place carries it.
+func plainText(p IDParam, id string) string {
+	if p.In == openapi3.ParameterInPath {
+		return url.PathEscape(id)
+	}
+	text, ok := placeText(p, plainWire(id), id)
+	if !ok {
+		return id
+	}
+	return text
+}
+
+// rawJSON is a JSON text as a document value; encodeJSON writes it back as is.
+func rawJSON(text string) any { return json.RawMessage(text) }

@@ -1,0 +1,10 @@
+package harness
+
+// ConfigPlan is the plan a scan of cfg makes from spec: the config's
+// methods and owns keys, without the operations it declares public and
+// without GETs that read like actions. Prepare and the CLI's plan verb
+// share it, so `plan` shows what `scan` attacks.
+func ConfigPlan(spec *Spec, cfg *Config) Plan {
+	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)})
+	return applyActions(applyPublic(plan, cfg.Public), cfg.Actions)
+}

@@ -1,0 +1,87 @@
+package harness
+
+import (
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Findings for ids outside the path and for writes: where the id travels,
+// the value as that place carried it, a curl line with the headers and
+// body the request had, and for writes the owner's read-back as control.
+
+// placementKind is the flaw kind a placement case names, or "".
+func placementKind(c Case) string {
+	switch c.Placement {
+	case PlaceDuplicateMineFirst, PlaceDuplicateTheirsFirst:
+		return "parameter-pollution"
+	case PlaceArrayParam, PlaceJSONList, PlaceJSONListTheirsFirst:
+		return "list-confusion"
+	case PlaceAddedParam:
+		return "added-parameter"
+	}
+	return ""
+}
+
+// pathIDCount is how many path ids the operation has when the attacked
+// id is one of them (a child under a parent), else 0.
+func pathIDCount(g *group) int {
+	if g.p.In != openapi3.ParameterInPath {
+		return 0
+	}
+	n := 0
+	for _, p := range g.op.IDs {
+		if p.In == openapi3.ParameterInPath {
+			n++
+		}
+	}
+	return n
+}
+
+// placeFinding completes f for the place of its id and for writes.
+func (s *Scan) placeFinding(f *Finding, g *group, m *outcome) {
+	f.In = g.p.In
+	if g.p.In == InBody {
+		f.Pointer = g.p.Name
+	}
+	if m.c.Placed != "" {
+		f.Value = m.c.Placed
+	}
+	if m.req.Method != "" {
+		f.Curl = curlRequest(m.req, g.a.TokenVar)
+	}
+	if m.write == nil {
+		return
+	}
+	f.Kind = "write"
+	f.Control = m.write.readback
+	f.Reasons = append(append(append([]string{}, f.Reasons...), m.write.restored...), m.write.notes...)
+}
+
+// curlRequest is curlLine with the request's own headers and body.
+func curlRequest(r Request, tokenVar string) string {
+	line := curlLine(r.Method, r.URL, tokenVar)
+	var extra []string
+	for _, h := range headerLines(r.Header) {
+		extra = append(extra, "-H "+shellQuote(h))
+	}
+	if r.Body != nil {
+		if r.Header.Get("Content-Type") == "" {
+			extra = append(extra, "-H "+shellQuote("Content-Type: "+jsonContentType))
+		}
+		extra = append(extra, "--data-raw "+shellQuote(string(r.Body)))
+	}
+	if len(extra) == 0 {
+		return line
+	}
+	at := len(line) - len(shellQuote(r.URL))
+	return line[:at] + strings.Join(extra, " ") + " " + line[at:]
+}
+
+// leakVerb is what the attacker did to the victim's object.
+func leakVerb(f *Finding) string {
+	if f.Kind == "write" {
+		return "changed"
+	}
+	return "read"
+}
