@@ -25,20 +25,7 @@ func TestLedgerlyHarvested(t *testing.T) {
 			require.NotNil(t, rep.Harvest)
 			assert.NotEmpty(t, rep.Harvest.Requests)
 			assert.Empty(t, rep.Harvest.Stopped, "the harvest fits its budget")
-			if mode == "fixed" {
-				for _, f := range rep.Findings {
-					t.Errorf("fixed mode flagged %s %s→%s %s=%s (%s)", f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
-				}
-				return
-			}
-			flawed := map[string]bool{}
-			for _, want := range ledgerlyFlaws {
-				flawed[want.operation] = true
-				assert.True(t, hasFinding(rep, want.operation, want.parameter, want.kind), "missed %+v", want)
-			}
-			for _, f := range rep.Findings {
-				assert.True(t, flawed[f.Operation], "false positive %s %s→%s %s=%s (%s)", f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
-			}
+			assertLedgerlyTruth(t, mode, rep)
 		})
 	}
 }
