@@ -226,6 +226,7 @@ func (bodyReader) Close() error { return nil }
 // shortBody is a body that ends before its declared length.
 type shortBody struct{ r *bytes.Reader }
 
+// Read implements io.Reader.
 func (b shortBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if err == io.EOF {

@@ -10,6 +10,7 @@ import (
 // timeBudgetError is the cause of a run stopped by its time budget.
 type timeBudgetError struct{ d time.Duration }
 
+// Error implements error.
 func (e timeBudgetError) Error() string {
 	return fmt.Sprintf("time budget of %s reached (timeBudget)", e.d)
 }

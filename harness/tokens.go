@@ -171,6 +171,7 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String returns what was kept.
 func (b *cappedBuffer) String() string { return b.buf.String() }
 
 // oneLine is the first non-empty line of s, cut to n bytes.

@@ -132,6 +132,7 @@ type aboveLine struct {
 	w io.Writer
 }
 
+// Write implements io.Writer.
 func (a *aboveLine) Write(p []byte) (int, error) {
 	a.l.mu.Lock()
 	defer a.l.mu.Unlock()
