@@ -131,11 +131,11 @@ func (s *Scan) startTarget(opts Options) error {
 			return fmt.Errorf("%s: fixture: %w", cfg.File, err)
 		}
 		s.server = httptest.NewServer(h)
-		s.baseURL = s.server.URL
+		s.baseURL = s.withServerPath(s.server.URL)
 		return nil
 	}
 	if cfg.BaseURL != "" {
-		s.baseURL = strings.TrimRight(cfg.BaseURL, "/")
+		s.baseURL = s.withServerPath(strings.TrimRight(cfg.BaseURL, "/"))
 		return nil
 	}
 	for _, srv := range s.spec.Servers {
