@@ -112,26 +112,41 @@ func flaskPython(t *testing.T) string {
 // startLedgerly runs the Flask app on a free loopback port until the test ends.
 func startLedgerly(t *testing.T, python, mode string) string {
 	t.Helper()
+	port := freePort(t)
+	return startExample(t, "examples/ledgerly", []string{python, "app.py", fmt.Sprint(port)},
+		[]string{"TARGET_MODE=" + mode, "PYTHONDONTWRITEBYTECODE=1"}, port, "/health")
+}
+
+// freePort finds a loopback port nothing listens on.
+func freePort(t *testing.T) int {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	port := l.Addr().(*net.TCPAddr).Port
 	require.NoError(t, l.Close())
-	cmd := exec.Command(python, "app.py", fmt.Sprint(port))
-	cmd.Dir = "examples/ledgerly"
-	cmd.Env = append(os.Environ(), "TARGET_MODE="+mode, "PYTHONDONTWRITEBYTECODE=1")
+	return port
+}
+
+// startExample runs an example target (argv in dir, with env added) until
+// the test ends, and returns its base URL once health answers 200.
+func startExample(t *testing.T, dir string, argv, env []string, port int, health string) string {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		if err := cmd.Process.Kill(); err != nil {
-			t.Logf("stopping the Flask app: %v", err)
+			t.Logf("stopping %s: %v", dir, err)
 		}
 		if err := cmd.Wait(); err != nil {
-			t.Logf("the Flask app ended: %v", err) // killed just above: expected
+			t.Logf("%s ended: %v", dir, err) // killed just above: expected
 		}
 	})
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/health"); err == nil {
+		if resp, err := http.Get(base + health); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return base
@@ -139,6 +154,6 @@ func startLedgerly(t *testing.T, python, mode string) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("the Flask app did not answer on %s within 15s", base)
+	t.Fatalf("%s did not answer on %s%s within 15s", dir, base, health)
 	return ""
 }
