@@ -161,7 +161,7 @@ func (s *Scan) runCaseOn(ctx context.Context, g *group, c Case, own []Exchange, 
 	req := g.request(c, fill, v, nil)
 	o := &outcome{c: c, url: req.URL, req: req, fill: fill, via: v}
 	o.attack = s.send(ctx, g.a, req)
-	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
+	trial := Trial{Attacker: party(g.a), Others: g.others, Sent: g.sent(c), Attack: o.attack, AttackerOwn: own}
 	owner := c.Owner
 	if owner == "" {
 		if found, _ := FindOwner(trial); found != "" {

@@ -124,6 +124,9 @@ type Client struct {
 	logins  *logins
 	// insecure is set when TLS checks are off, for Warnings.
 	insecure bool
+	// lastBase is the last scheme://authority requested, parsed
+	// (client_wire.go).
+	lastBase atomic.Pointer[parsedBase]
 }
 
 // errBudget marks a request refused by the budget.
@@ -227,6 +230,9 @@ func (c *Client) Exhausted() bool { return c.budget > 0 && c.sent.Load() >= c.bu
 // Redact hides every configured token, and every token obtained by logging
 // in, in text.
 func (c *Client) Redact(text string) string {
+	if text == "" {
+		return text // every request redacts its (mostly empty) error and final URL
+	}
 	return Redact(text, append(c.keys.Secrets(), c.secrets...)...)
 }
 

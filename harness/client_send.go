@@ -74,13 +74,19 @@ func (c *Client) send(ctx context.Context, req *http.Request, token string, x *E
 	tctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	note := &redirectNote{paid: true}
-	req = req.Clone(context.WithValue(tctx, redirectNoteKey{}, note))
+	// A shallow copy: the request is DoRequest's own, sent by one goroutine,
+	// and nothing below changes its URL; only the token header is set, and
+	// set afresh (or removed) on every attempt. Cloning its header and URL
+	// per attempt cost more than the rest of building it.
+	req = req.WithContext(context.WithValue(tctx, redirectNoteKey{}, note))
 	if err := rewindBody(req); err != nil {
 		x.Err = "reading the request body: " + err.Error()
 		return false
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	} else {
+		req.Header.Del("Authorization")
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

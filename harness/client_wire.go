@@ -26,16 +26,11 @@ func (c *Client) newRequest(ctx context.Context, method, wireURL string) (*http.
 		end = len(rest)
 	}
 	authority, target := rest[:end], rest[end:]
-	base, err := url.Parse(scheme + "://" + authority)
-	if err != nil {
-		return nil, fmt.Sprintf("URL does not parse: %v", unwrapURLError(err))
+	pb := c.parseBase(scheme, authority)
+	if pb.reason != "" {
+		return nil, pb.reason
 	}
-	if base.User != nil {
-		return nil, "URL carries user info; the harness authenticates with Bearer tokens only"
-	}
-	if originOfURL(base) != c.origin {
-		return nil, fmt.Sprintf("URL leaves the configured origin %s", c.origin)
-	}
+	base := pb.u
 	if i := strings.IndexFunc(target, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
 		return nil, fmt.Sprintf("URL has a space or control character at byte %d of its path; percent-encode it", i)
 	}
@@ -45,16 +40,56 @@ func (c *Client) newRequest(ctx context.Context, method, wireURL string) (*http.
 		return nil, "URL path starts with // and cannot be sent exactly; percent-encode the second slash"
 	}
 	u.RawQuery, u.ForceQuery = rawQuery, hasQuery && rawQuery == ""
-	req, err := http.NewRequestWithContext(ctx, method, base.String(), nil)
+	// The URL is built above; parsing it again from text (what
+	// NewRequestWithContext does with a non-empty URL) would only cost.
+	req, err := http.NewRequestWithContext(ctx, method, "", nil)
 	if err != nil {
 		return nil, fmt.Sprintf("cannot build request: %v", err)
 	}
-	req.URL = &u
-	req.Header.Set("User-Agent", UserAgent)
-	req.Header.Set("Accept", acceptHeader)
+	req.URL, req.Host = &u, pb.host
+	req.Header = http.Header{"User-Agent": userAgentValue, "Accept": acceptValue}
 	// No Accept-Encoding: the transport then asks for gzip itself and
 	// decodes it, so the body limit applies to the decoded bytes.
 	return req, ""
+}
+
+// The values of the headers every request carries, shared read-only by all
+// requests (a slice per request per header was pure garbage). Their length
+// is their capacity, so an Add appends to a copy, never into these.
+var (
+	userAgentValue = []string{UserAgent}
+	acceptValue    = []string{acceptHeader}
+)
+
+// parsedBase is scheme://authority of a request URL, parsed and checked.
+type parsedBase struct {
+	scheme, authority string
+	u                 *url.URL
+	host              string // the Host header net/http would derive (an empty port dropped)
+	reason            string // why a request to it may not be sent, "" if it may
+}
+
+// parseBase parses and checks scheme://authority once for all the requests
+// that share it (nearly all of a run's): parsing it per request was a good
+// part of building one. Callers copy base before changing it.
+func (c *Client) parseBase(scheme, authority string) *parsedBase {
+	if pb := c.lastBase.Load(); pb != nil && pb.scheme == scheme && pb.authority == authority {
+		return pb
+	}
+	pb := &parsedBase{scheme: scheme, authority: authority}
+	base, err := url.Parse(scheme + "://" + authority)
+	switch {
+	case err != nil:
+		pb.reason = fmt.Sprintf("URL does not parse: %v", unwrapURLError(err))
+	case base.User != nil:
+		pb.reason = "URL carries user info; the harness authenticates with Bearer tokens only"
+	case originOfURL(base) != c.origin:
+		pb.reason = fmt.Sprintf("URL leaves the configured origin %s", c.origin)
+	default:
+		pb.u, pb.host = base, strings.TrimSuffix(base.Host, ":")
+	}
+	c.lastBase.Store(pb)
+	return pb
 }
 
 // setRawPath makes u send raw as its path, byte for byte. It prefers

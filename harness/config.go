@@ -82,6 +82,9 @@ type Config struct {
 	// NoHarvest (key `harvest: false`) turns off harvesting, which looks
 	// users' object ids up in the API's listings before attacking.
 	NoHarvest bool
+	// NoCreate (key `create: false`) turns off creating objects as their
+	// owners (create.go), which POST in methods otherwise allows.
+	NoCreate bool
 	// Destroy (key `destroy`) names the objects the harness may DELETE as
 	// another user (config_destroy.go); nothing else is ever deleted.
 	Destroy []DestroyObject

@@ -21,7 +21,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy"}
+		"harvest", "public", "actions", "destroy", "create"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -201,6 +201,8 @@ func (p *parser) topField(c *Config, f field) error {
 		c.Destroy, err = p.readDestroy(f.value)
 	case "harvest":
 		err = p.readNumber("harvest", f.value, func(s string) error { return parseHarvest(s, &c.NoHarvest) })
+	case "create":
+		err = p.readNumber("create", f.value, func(s string) error { return parseCreate(s, &c.NoCreate) })
 	default:
 		err = p.stagingField(c, f)
 	}

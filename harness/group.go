@@ -27,10 +27,13 @@ type group struct {
 	body    any
 	hasBody bool
 	why     string // why the group cannot run, when it cannot
+	// others are the users other than the attacker, as the oracle sees
+	// them: the same for every case, so built once (read-only).
+	others []Party
 }
 
 func newGroup(s *Scan, op PlannedOperation, p IDParam, a, v *User) *group {
-	g := &group{s: s, op: op, p: p, a: a, v: v, fill: map[string]string{}}
+	g := &group{s: s, op: op, p: p, a: a, v: v, fill: map[string]string{}, others: s.others(a)}
 	g.fixed, g.why = fixedParams(op)
 	g.body, g.hasBody = exampleBody(op.Op)
 	for _, other := range op.IDs {

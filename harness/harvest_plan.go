@@ -53,8 +53,10 @@ type HarvestPlan struct {
 	// Ignored are safe GETs left out because they feed nothing or another
 	// listing already feeds what they would.
 	Ignored []HarvestSkip `json:"ignored,omitempty"`
-	// Creation says what creating objects would do (not done).
-	Creation string `json:"creation"`
+	// Creation says what creating objects would do (create_plan.go), or
+	// why nothing is created; Creations are the steps.
+	Creation  string            `json:"creation"`
+	Creations []PlannedCreation `json:"creations,omitempty"`
 }
 
 // HarvestParam is one parameter and the listings that feed it.
@@ -100,9 +102,6 @@ type HarvestSkip struct {
 	Why       string `json:"why"`
 }
 
-// creationNote says that harvesting never creates objects.
-const creationNote = "not done: harvesting never creates objects; ids that no listing provides must be listed under owns"
-
 // getVerdict is the judgement on one GET: refused (unsafe to call or its
 // parameters cannot be filled), ignored (safe but useless), or a candidate
 // call.
@@ -125,8 +124,8 @@ func PlanHarvest(spec *Spec, cfg *Config) HarvestPlan {
 // planHarvest plans harvesting for the operations of an attack plan.
 func planHarvest(spec *Spec, cfg *Config, plan Plan) HarvestPlan {
 	hp := HarvestPlan{Enabled: true, MaxRequestsPerUser: DefaultHarvestRequests, MaxPages: DefaultHarvestPages,
-		MaxParentIDs: DefaultHarvestParents, MaxRounds: DefaultHarvestRounds, Params: []HarvestParam{}, Calls: []HarvestCall{}, Refused: []HarvestSkip{},
-		Creation: creationNote}
+		MaxParentIDs: DefaultHarvestParents, MaxRounds: DefaultHarvestRounds, Params: []HarvestParam{}, Calls: []HarvestCall{}, Refused: []HarvestSkip{}}
+	hp.Creations, hp.Creation = planCreation(spec, cfg, plan)
 	if why := harvestOff(cfg); why != "" {
 		hp.Enabled, hp.Why = false, why
 		return hp

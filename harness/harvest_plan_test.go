@@ -62,7 +62,8 @@ func TestPlanHarvest_Fixture(t *testing.T) {
 		assert.Equal(t, wantRound, c.Round, c.Operation)
 	}
 	assert.Equal(t, 7+DefaultHarvestParents, hp.RequestsPerUser)
-	assert.Equal(t, creationNote, hp.Creation)
+	assert.Equal(t, creationOffNote, hp.Creation, "methods [GET, HEAD]: nothing is created")
+	assert.Empty(t, hp.Creations)
 	for _, p := range hp.Params {
 		assert.NotEmpty(t, p.Sources, "no listing feeds {%s}", p.Name)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // ReplayResult is one finding sent again: the attacker's request, the
@@ -16,6 +18,10 @@ type ReplayResult struct {
 	URL string
 	// Control is the victim's own request as sent now ("" when none).
 	Control string
+	// Request and ControlRequest are the two requests in full (method,
+	// id-carrying headers, body; never a credential) when the id travels in
+	// a header or a JSON body; nil for an id in the path or query.
+	Request, ControlRequest *SentRequest
 	// Status and ControlStatus are the statuses now (0 when no response).
 	Status, ControlStatus int
 	// Verdict is the oracle's judgement now.
@@ -29,25 +35,29 @@ func (r ReplayResult) StillLeaks() bool { return r.Verdict.Outcome == Leak }
 // attacker, with the victim's control request, and judges the answer with
 // the scan's oracle. reportBase is the base URL the report was made on: the
 // finding's URLs are moved from it to this scan's base URL, since a fixture
-// API or a review app may listen elsewhere now.
+// API or a review app may listen elsewhere now. Ids in the path, the query,
+// a header or a JSON body are replayed; writes are not (see replayGroup).
 func (s *Scan) Replay(ctx context.Context, f Finding, reportBase string) (ReplayResult, error) {
 	g, err := s.replayGroup(f)
 	if err != nil {
 		return ReplayResult{}, err
 	}
-	res := ReplayResult{Finding: f, URL: rebaseURL(f.URL, reportBase, s.baseURL)}
-	method := g.op.Op.Method
-	attack := s.client.Do(ctx, g.a, attackMethod(f, method), res.URL)
-	res.Status = attack.Status
-	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: sentTexts(res.URL, f.Value),
-		Attack: attack, AttackerOwn: g.own(ctx)}
+	attack, err := s.replayAttack(g, f, reportBase)
+	if err != nil {
+		return ReplayResult{}, err
+	}
+	res := ReplayResult{Finding: f, URL: attack.URL, Request: s.placedRequest(f, attack)}
+	sent := s.client.DoRequest(ctx, g.a, attack)
+	res.Status = sent.Status
+	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: append(sentTexts(res.URL, f.Value), res.Request.texts()...),
+		Attack: sent, AttackerOwn: g.own(ctx)}
 	victim := party(g.v)
 	trial.Victim = &victim
-	res.Control = s.replayControl(g, f, reportBase)
-	if res.Control != "" {
-		control := s.client.Do(ctx, g.v, method, res.Control)
-		res.ControlStatus = control.Status
-		trial.Control = &control
+	if control, ok := s.replayControl(g, f, reportBase); ok {
+		res.Control, res.ControlRequest = control.URL, s.placedRequest(f, control)
+		x := s.client.DoRequest(ctx, g.v, control)
+		res.ControlStatus = x.Status
+		trial.Control = &x
 	}
 	res.Verdict = s.oracle.Judge(trial)
 	res.Verdict.Evidence = redactEvidence(res.Verdict.Evidence, s.cfg.Secrets())
@@ -57,11 +67,40 @@ func (s *Scan) Replay(ctx context.Context, f Finding, reportBase string) (Replay
 	return res, nil
 }
 
+// placedRequest is r as ReplayResult shows it, for ids outside the URL.
+func (s *Scan) placedRequest(f Finding, r Request) *SentRequest {
+	if f.In != openapi3.ParameterInHeader && f.In != InBody {
+		return nil
+	}
+	return sentRequest(r, s.cfg.Secrets())
+}
+
+// replayAttack is the attacker's request: the one the finding recorded,
+// else its URL with its method, or for an id in a header or a body of an
+// older report, the request rebuilt from the value.
+func (s *Scan) replayAttack(g *group, f Finding, reportBase string) (Request, error) {
+	if f.Request != nil {
+		return f.Request.redacted(s.cfg.Secrets()).request(reportBase, s.baseURL), nil
+	}
+	if f.In != openapi3.ParameterInHeader && f.In != InBody {
+		return Request{Method: attackMethod(f, g.op.Op.Method), URL: rebaseURL(f.URL, reportBase, s.baseURL)}, nil
+	}
+	r, ok := g.rebuiltAttack(f)
+	if !ok {
+		return Request{}, fmt.Errorf("replay: %s: this %s finding (id in a %s) was reported without its request, and its value alone does not say what was sent; "+
+			"send its curl line again, or rerun the case with the replay line of its test (%s)", f.Operation, f.Kind, f.In, f.Test)
+	}
+	return r, nil
+}
+
 // replayGroup finds the finding's operation, parameter and users in this
-// scan's plan and config.
+// scan's plan and config. A write is refused: sending it again would change
+// the victim's object again, and undoing that needs the scan's restore.
 func (s *Scan) replayGroup(f Finding) (*group, error) {
-	if f.Kind == "write" || f.In == InBody || f.In == "header" {
-		return nil, fmt.Errorf("replay: %s: a finding with its id in a %s (kind %s) is not replayed; send its curl line again, or rerun the case with the replay line of its test", f.Operation, f.In, f.Kind)
+	if f.Kind == "write" {
+		return nil, fmt.Errorf("replay: %s: a write finding is not replayed, since sending it again changes %s's object again; "+
+			"check the fix by sending its curl line against a test copy (%s), or rerun the case with the replay line of its test, which restores what it changes",
+			f.Operation, f.Victim, f.Curl)
 	}
 	var op *PlannedOperation
 	for i := range s.plan.Operations {
@@ -75,7 +114,7 @@ func (s *Scan) replayGroup(f Finding) (*group, error) {
 	}
 	var p *IDParam
 	for i := range op.IDs {
-		if op.IDs[i].Name == f.Parameter {
+		if op.IDs[i].Name == f.Parameter && (f.In == "" || op.IDs[i].In == f.In) {
 			p = &op.IDs[i]
 		}
 	}
@@ -91,14 +130,18 @@ func (s *Scan) replayGroup(f Finding) (*group, error) {
 
 // replayControl is the victim's control: the one the report recorded, or
 // for reports without one, the victim's own id that the mutated value was
-// made from (the longest one it contains) with the victim's other ids.
-func (s *Scan) replayControl(g *group, f Finding, reportBase string) string {
-	if f.Control != "" {
-		return rebaseURL(f.Control, reportBase, s.baseURL)
+// made from (the longest one it contains) in the same place, with the
+// victim's other ids. false when the victim cannot address the object.
+func (s *Scan) replayControl(g *group, f Finding, reportBase string) (Request, bool) {
+	switch {
+	case f.ControlRequest != nil:
+		return f.ControlRequest.redacted(s.cfg.Secrets()).request(reportBase, s.baseURL), true
+	case f.Control != "" && f.In != openapi3.ParameterInHeader && f.In != InBody:
+		return Request{Method: g.op.Op.Method, URL: rebaseURL(f.Control, reportBase, s.baseURL)}, true
 	}
 	fill, ok := g.ownFill(g.v)
 	if !ok {
-		return ""
+		return Request{}, false
 	}
 	base := f.Value
 	wire := strings.ToLower(f.Value)
@@ -106,7 +149,7 @@ func (s *Scan) replayControl(g *group, f Finding, reportBase string) string {
 		wire = strings.ToLower(dec)
 	}
 	best := ""
-	for _, id := range g.v.Owns[g.p.Name] {
+	for _, id := range idsOf(g.v, g.p) {
 		if strings.Contains(wire, strings.ToLower(id)) && len(id) > len(best) {
 			best = id
 		}
@@ -114,7 +157,7 @@ func (s *Scan) replayControl(g *group, f Finding, reportBase string) string {
 	if best != "" {
 		base = best
 	}
-	return g.url(url.PathEscape(base), fill)
+	return g.request(g.plainCase(base), fill, via{}, nil), true
 }
 
 // attackMethod is the method the finding was sent with: the operation's,

@@ -33,6 +33,9 @@ type Report struct {
 	// Writes counts the writes sent and lists what could not be restored
 	// (write_restore.go); nil when the scan sent no write.
 	Writes *WriteSummary `json:"writes,omitempty"`
+	// Created lists the objects the harness created as their owners and
+	// whether each was deleted again (create.go); empty when none.
+	Created []CreatedObject `json:"created,omitempty"`
 }
 
 // Finding is one leak: who read whose object, how, and the proof.
@@ -68,6 +71,12 @@ type Finding struct {
 	// pointer ("/owner_id"); In says where every id travels: path, query,
 	// header or body.
 	Pointer string `json:"pointer,omitempty"`
+	// Request is the attack as sent, for an id in a header or a JSON body,
+	// whose URL alone does not carry it; replay sends it again. It never
+	// holds the Authorization header: tokens come from the config.
+	Request *SentRequest `json:"request,omitempty"`
+	// ControlRequest is the victim's control as sent, for the same ids.
+	ControlRequest *SentRequest `json:"controlRequest,omitempty"`
 }
 
 // Stats counts the run.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -318,5 +319,62 @@ func TestHTMLSelfContained(t *testing.T) {
 	assert.True(t, strings.Contains(page, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`))
 	for _, k := range []string{"swap", "nested-scope", "normalisation"} {
 		assert.True(t, strings.Contains(page, html.EscapeString(harness.Remediation(k))), "the fix for %s is on the page", k)
+	}
+}
+
+// TestFormatsShowPlacesHarvestAndWrites: Markdown and HTML carry where each
+// finding's id travelled and the harvest and write counts, as the JSON has
+// them.
+func TestFormatsShowPlacesHarvestAndWrites(t *testing.T) {
+	r := goldenReport(t)
+	require.NotNil(t, r.Harvest)
+	require.NotNil(t, r.Writes)
+	require.NotEmpty(t, r.Writes.Unrestored)
+	md, page := string(render(t, r, "md")), string(render(t, r, "html"))
+
+	ins := map[string]bool{}
+	for i, f := range r.Findings {
+		require.NotEmpty(t, f.In, "finding %d", i+1)
+		ins[f.In] = true
+		assert.Contains(t, md, fmt.Sprintf("| %d | %s |", i+1, f.Severity))
+		assert.Regexp(t, fmt.Sprintf("(?m)^\\| %d \\|.*\\(%s, in %s\\) \\|", i+1, regexp.QuoteMeta(f.Mutation), f.In), md, "finding %d's place in Markdown", i+1)
+		attrs := fmt.Sprintf(`id="f%d" data-operation="%s"`, i+1, html.EscapeString(f.Operation))
+		assert.Contains(t, page, attrs)
+		assert.Regexp(t, fmt.Sprintf(`id="f%d" [^>]*data-in="%s" data-pointer="%s"`, i+1, f.In, regexp.QuoteMeta(f.Pointer)), page)
+	}
+	assert.Equal(t, map[string]bool{"path": true, "header": true, "body": true}, ins, "the golden report has an id in each place")
+	assert.Contains(t, page, `id in <code class="place">body /owner_id</code>`)
+	assert.Contains(t, page, `id in <code class="place">header X-Account-Id</code>`)
+
+	ids := 0
+	for _, f := range r.Harvest.Found {
+		ids += len(f.IDs)
+	}
+	w := r.Writes
+	wantCounts := map[string]int{"harvestRequests": len(r.Harvest.Requests), "harvestIds": ids,
+		"writesSent": w.Sent, "writesChanged": w.Changed, "writesRestored": w.Restored, "writesUnrestored": len(w.Unrestored)}
+	for k, n := range wantCounts {
+		assert.Regexp(t, fmt.Sprintf(`<dd data-total="%s"[^>]*>%d</dd>`, k, n), page, k)
+	}
+	assert.Contains(t, md, fmt.Sprintf("| Harvesting | %d requests, %d ids found |", len(r.Harvest.Requests), ids))
+	assert.Contains(t, md, fmt.Sprintf("| Writes | %d sent, %d changed, %d restored, %d not restored |", w.Sent, w.Changed, w.Restored, len(w.Unrestored)))
+	for _, u := range w.Unrestored {
+		assert.Contains(t, md, "`"+u.Object+"`", "an unrestored object is listed in Markdown")
+		assert.Contains(t, page, "<code>"+u.Object+"</code>", "and in HTML")
+	}
+}
+
+// TestRecordedRequestOmitsAuthorizationInJSON: the golden header and body
+// findings carry their request for replay, and no recorded request names
+// the Authorization header (replay_request.go drops and redacts it).
+func TestRecordedRequestOmitsAuthorizationInJSON(t *testing.T) {
+	r := goldenReport(t)
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.NotContains(t, strings.ToLower(string(data)), `"authorization"`, "no recorded request names the Authorization header")
+	for _, f := range r.Findings {
+		if f.In == "header" || f.In == "body" {
+			require.NotNil(t, f.Request, "%s: header and body findings carry their request for replay", f.Operation)
+		}
 	}
 }

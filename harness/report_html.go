@@ -18,7 +18,11 @@ import (
 var reportTemplate string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
+	"inc":        func(i int) int { return i + 1 },
+	"place":      PlaceText,
+	"harvestIDs": harvestIDs,
+	"harvest":    harvestText,
+	"join":       strings.Join,
 }).Parse(reportTemplate))
 
 // Matrix cell outcomes, as Report.Matrix and the HTML report name them;
@@ -191,6 +195,9 @@ func (r *Report) htmlCell(id, op string, pr htmlPair, byPair map[htmlPair]Matrix
 	hc.Heading = fmt.Sprintf("%s: %s → %s: %s (%d cases, %d leaked, %d without verdict)",
 		op, pr.Attacker, pr.Victim, hc.Outcome, c.Cases, c.Leaks, c.NoVerdict)
 	hc.Title = hc.Heading
+	if len(c.Places) > 0 {
+		hc.Title += "\nids in: " + strings.Join(c.Places, ", ")
+	}
 	for _, e := range hc.Evidence {
 		hc.Title += fmt.Sprintf("\n%s = %s (%s)", e.Path, e.Value, e.Why)
 	}

@@ -33,6 +33,8 @@ func (r *Report) Markdown(w io.Writer) error {
 	r.mdCounts(mw)
 	r.mdFindings(mw)
 	r.mdFixes(mw)
+	r.mdUnrestored(mw)
+	r.mdHarvest(mw)
 	r.mdSkipped(mw)
 	r.mdNoVerdicts(mw)
 	r.mdWarnings(mw)
@@ -66,6 +68,12 @@ func (r *Report) mdCounts(m *mdWriter) {
 	m.printf("| Operations left out | %d |\n", len(r.Skipped))
 	m.printf("| Cases | %d: %d leaked, %d safe, %d without verdict, %d not sent |\n", st.Cases, st.Leaks, st.Safe, st.NoVerdict, st.NotSent)
 	m.printf("| Requests | %d in %s |\n", st.Requests, durationText(st.DurationMs))
+	if h := r.Harvest; h != nil {
+		m.printf("| Harvesting | %s |\n", mdCell(harvestText(h)))
+	}
+	if w := r.Writes; w != nil {
+		m.printf("| Writes | %s |\n", writesText(w))
+	}
 	m.printf("| Seed | `%d` (replay: `BOLA_SEED=%d`) |\n", r.Seed, r.Seed)
 	if r.BaseURL != "" {
 		m.printf("| Target | `%s` |\n", mdCode(r.BaseURL))
@@ -121,9 +129,9 @@ func (r *Report) mdFindings(m *mdWriter) {
 			m.printf("\n… and %d more findings: see the JSON report.\n", len(r.Findings)-i)
 			break
 		}
-		m.printf("| %d | %s | %s | `%s` | %s → %s | `%s=%s` (%s) | %d | %s | `%s` |\n",
+		m.printf("| %d | %s | %s | `%s` | %s → %s | `%s=%s` (%s%s) | %d | %s | `%s` |\n",
 			i+1, mdCell(f.Severity), mdCell(f.Kind), mdCode(f.Operation), mdCell(f.Attacker), mdCell(f.Victim),
-			mdCode(f.Parameter), mdCode(f.Value), mdCell(f.Mutation), f.Status, mdEvidence(f.Evidence), mdCode(f.Curl))
+			mdCode(f.Parameter), mdCode(f.Value), mdCell(f.Mutation), mdCell(placeSuffix(f)), f.Status, mdEvidence(f.Evidence), mdCode(f.Curl))
 	}
 	m.printf("\n")
 }

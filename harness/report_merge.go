@@ -50,7 +50,7 @@ func MergeReports(reports ...*Report) (*Report, error) {
 			}
 		}
 		out.Skipped = appendSkips(out.Skipped, r.Skipped)
-		out.Warnings = appendNew(out.Warnings, r.Warnings...)
+		out.Warnings = appendUnseen(out.Warnings, r.Warnings...)
 		out.Stats = addStats(out.Stats, r.Stats)
 		m.add(r.Matrix)
 		out.NoVerdicts = appendNoVerdicts(out.NoVerdicts, r.NoVerdicts)
@@ -58,7 +58,7 @@ func MergeReports(reports ...*Report) (*Report, error) {
 	}
 	out.Matrix = m.cells
 	sort.SliceStable(out.Findings, func(i, j int) bool { return out.Findings[i].Operation < out.Findings[j].Operation })
-	out.Warnings = appendNew(out.Warnings, disagreements(reports)...)
+	out.Warnings = appendUnseen(out.Warnings, disagreements(reports)...)
 	return out, nil
 }
 
@@ -83,7 +83,7 @@ func appendSkips(dst, src []Skip) []Skip {
 	return dst
 }
 
-func appendNew(dst []string, src ...string) []string {
+func appendUnseen(dst []string, src ...string) []string {
 	for _, s := range src {
 		if !contains(dst, s) {
 			dst = append(dst, s)
@@ -127,7 +127,7 @@ func (m *matrixMerge) add(cells []MatrixCell) {
 		cur.Cases += c.Cases
 		cur.Leaks += c.Leaks
 		cur.NoVerdict += c.NoVerdict
-		cur.Places = appendNew(cur.Places, c.Places...)
+		cur.Places = appendUnseen(cur.Places, c.Places...)
 		cur.Outcome = mergedOutcome(cur.Outcome, c.Outcome, *cur)
 	}
 }
@@ -153,7 +153,7 @@ func disagreements(reports []*Report) []string {
 	check := func(name string, get func(*Report) string) {
 		vals := []string{}
 		for _, r := range reports {
-			vals = appendNew(vals, get(r))
+			vals = appendUnseen(vals, get(r))
 		}
 		if len(vals) > 1 {
 			out = append(out, fmt.Sprintf("merged reports differ in %s (%s); the merged report keeps the first", name, strings.Join(vals, ", ")))

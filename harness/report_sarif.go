@@ -112,6 +112,7 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 		Add("mutation", f.Mutation).Add("value", f.Value).
 		Add("url", f.URL).Add("status", f.Status).
 		Add("kind", f.Kind).Add("cwe", CWE639).
+		Add("in", f.In).Add("pointer", f.Pointer).
 		Add("evidence", evidence).Add("curl", f.Curl).
 		Add("remediation", remediationOf(f)).Add("test", f.Test))
 }

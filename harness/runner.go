@@ -55,9 +55,10 @@ type Scan struct {
 	log         func(format string, args ...any)
 	progress    func(done, total int, requests int64, findings int)
 	rec         *recorder
-	harvested   *HarvestReport // the harvest of the run (harvest.go)
-	writes      writeLedger    // writes sent and undone (write_restore.go)
-	sends       sendMemo       // reads with a header or body, sent once (send_memo.go)
+	harvested   *HarvestReport  // the harvest of the run (harvest.go)
+	created     []CreatedObject // objects created as their owners (create.go)
+	writes      writeLedger     // writes sent and undone (write_restore.go)
+	sends       sendMemo        // reads with a header or body, sent once (send_memo.go)
 }
 
 // Prepare loads the config's spec, plans the attack and builds the client.
@@ -177,6 +178,7 @@ func (s *Scan) Run(ctx context.Context, t TB) *Report {
 	// Harvest first: the attack runs with the ids found in the listings
 	// wherever the config lists none.
 	s.cfg, s.harvested = s.harvest(ctx, t)
+	s.cfg = s.createObjects(ctx, t, s.cfg, s.harvested)
 	s.progress(0, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	for i, op := range s.plan.Operations {
 		if why := s.stopReason(ctx); why != "" {
@@ -190,8 +192,10 @@ func (s *Scan) Run(ctx context.Context, t TB) *Report {
 			s.client.Requests()-before, s.rec.findingCount())
 		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	}
+	created := s.deleteCreated(ctx, t)
 	rep := s.rec.report(time.Since(start))
 	rep.Harvest = s.harvested
+	rep.Created = created
 	rep.Warnings = append(rep.Warnings, s.runWarnings(ctx, time.Since(start))...)
 	return rep
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,8 @@ var replayHelp = verbHelp{
 	usage: "bolaharness replay -report R.json [-finding N|all] [-config F] [-fixture-mode M]\n       bolaharness replay -seed N -run P [-config F]",
 	about: `Sends a report's findings again, each as its attacker with the victim's control request,
 judges the answers with the same oracle, and prints the verdict and evidence: use it to
-check a fix. The tokens come from the config (-config, else $BOLA_CONFIG, else the
+check a fix. Ids in the path, query, a header or a JSON body are replayed; write findings
+are not (sending one again changes the victim's object): use their curl line on a test copy. The tokens come from the config (-config, else $BOLA_CONFIG, else the
 embedded demo); the report's URLs are moved to the config's base URL.
 With -seed and -run instead of -report, it re-runs the selected cases of a scan with
 that seed (the same as scan -seed N -run P); go test does the same with
@@ -156,9 +158,9 @@ func printReplay(w io.Writer, n int, res harness.ReplayResult) {
 	f := res.Finding
 	state := map[harness.Outcome]string{harness.Leak: "STILL LEAKS", harness.Safe: "fixed", harness.NoVerdict: "no verdict"}[res.Verdict.Outcome]
 	fmt.Fprintf(w, "finding %d (%s): %s %s→%s %s=%s: %s\n", n, f.Kind, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, state)
-	fmt.Fprintf(w, "    sent as %s: %s → status %d\n", f.Attacker, res.URL, res.Status)
+	fmt.Fprintf(w, "    sent as %s: %s%s → status %d\n", f.Attacker, res.URL, carried(res.Request), res.Status)
 	if res.Control != "" {
-		fmt.Fprintf(w, "    control as %s: %s → status %d\n", f.Victim, res.Control, res.ControlStatus)
+		fmt.Fprintf(w, "    control as %s: %s%s → status %d\n", f.Victim, res.Control, carried(res.ControlRequest), res.ControlStatus)
 	}
 	for _, r := range res.Verdict.Reasons {
 		fmt.Fprintf(w, "    why: %s\n", r)
@@ -173,4 +175,32 @@ func printReplay(w io.Writer, n int, res harness.ReplayResult) {
 		}
 		fmt.Fprintf(w, "    fix: %s\n", fix)
 	}
+}
+
+// carried is what a request sent besides its URL (the id-carrying headers,
+// the JSON body), for ids outside the URL; "" otherwise.
+func carried(r *harness.SentRequest) string {
+	if r == nil {
+		return ""
+	}
+	var parts []string
+	for _, k := range sortedNames(r.Headers) {
+		parts = append(parts, k+": "+r.Headers[k])
+	}
+	if r.Body != "" {
+		parts = append(parts, "body "+r.Body)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + r.Method + ", " + strings.Join(parts, ", ") + ")"
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
