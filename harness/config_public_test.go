@@ -46,3 +46,12 @@ func TestActionLikeGETsAreLeftOutUnlessListed(t *testing.T) {
 	_, probed = addedParam(Operation{Method: "GET", Path: "/messages"})
 	assert.True(t, probed)
 }
+
+func TestConfigOwnsKeyedByPath(t *testing.T) {
+	spec, err := filepath.Abs("testdata/runner/things.yaml")
+	require.NoError(t, err)
+	yaml := fmt.Sprintf("spec: %s\nusers:\n  - name: alice\n    token: a\n    owns:\n      /things/{thingId}: [1, 2]\n  - {name: bob, token: b}\n", spec)
+	cfg, err := ParseConfig("c.yaml", []byte(yaml), noEnvHere)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1", "2"}, cfg.Users[0].Owns["/things/{thingId}"])
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -99,8 +100,14 @@ func DetectIDParamsIn(op Operation, ownsKeys map[string]bool, ins ...string) []I
 		if len(ins) > 0 && !idInList(ins, p.In) {
 			continue
 		}
-		if reasons, ok := classifyParam(p, positions, ownsKeys); ok {
-			out = append(out, IDParam{Param: p, Reasons: reasons})
+		scope := ""
+		if p.In == openapi3.ParameterInPath {
+			scope = ScopeOf(op.Path, p.Name)
+		}
+		if ownsKeys[scope] && scope != "" {
+			out = append(out, IDParam{Param: p, Reasons: []string{"owns key " + strconv.Quote(scope) + " in config"}, Scope: scope})
+		} else if reasons, ok := classifyParam(p, positions, ownsKeys); ok {
+			out = append(out, IDParam{Param: p, Reasons: reasons, Scope: scope})
 		}
 	}
 	order := func(p IDParam) int {

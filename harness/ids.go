@@ -31,6 +31,9 @@ func idsOf(u *User, p IDParam) []string {
 // ownedIDs are u's ids for p from owns alone (configured or harvested):
 // the only ids writes are ever sent to.
 func ownedIDs(u *User, p IDParam) []string {
+	if ids := u.Owns[p.Scope]; p.Scope != "" && len(ids) > 0 {
+		return ids // a path-scoped key wins over the bare parameter name
+	}
 	if ids := u.Owns[p.Name]; len(ids) > 0 {
 		return ids
 	}

@@ -244,3 +244,24 @@ func TestScanSkipsOperationsDeclaredPublic(t *testing.T) {
 	assert.Contains(t, strings.Join(why, "\n"), "GET /things/{thingId}: public by design")
 	assert.Contains(t, strings.Join(rep.Warnings, "\n"), `public: "GET /nothing/{x}" matches no attacked operation`)
 }
+
+// TestScanOwnsKeyedByPath: an owns key that is a path template gives ids
+// to that path's parameter alone (APIs that name every id {id}).
+func TestScanOwnsKeyedByPath(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	for i := range cfg.Users {
+		u := &cfg.Users[i]
+		u.Owns = map[string][]string{"/things/{thingId}": u.Owns["thingId"], "thingId": {"999"}}
+	}
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 4, "the scoped ids win over the bare name's: %+v", rep.Findings)
+	for _, f := range rep.Findings {
+		assert.NotEqual(t, "999", f.Value)
+	}
+	assert.Equal(t, "/a/{id}", ScopeOf("/a/{id}/b/{bid}", "id"))
+	assert.Equal(t, "/a/{id}/b/{bid}", ScopeOf("/a/{id}/b/{bid}", "bid"))
+	assert.Equal(t, "", ScopeOf("/a/{id}", "other"))
+}

@@ -86,4 +86,19 @@ func (o Operation) TestName() string {
 type IDParam struct {
 	Param
 	Reasons []string
+	// Scope is, for a path id, the path template up to and including the
+	// parameter ("/orders/{id}" in "/orders/{id}/items/{item}"): an owns key
+	// that gives ids to this parameter of this path alone, for APIs that
+	// name every id {id}.
+	Scope string
+}
+
+// ScopeOf is the owns key that scopes ids to parameter name of path: the
+// template up to and including {name}, or "" when name is not in the path.
+func ScopeOf(path, name string) string {
+	i := strings.Index(path, "{"+name+"}")
+	if i < 0 {
+		return ""
+	}
+	return path[:i+len(name)+2]
 }
