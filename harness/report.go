@@ -40,19 +40,22 @@ type Report struct {
 
 // Finding is one leak: who read whose object, how, and the proof.
 type Finding struct {
-	Operation string     `json:"operation"`
-	Parameter string     `json:"parameter"`
-	In        string     `json:"in"`
-	Attacker  string     `json:"attacker"`
-	Victim    string     `json:"victim"`
-	Mutation  string     `json:"mutation"`
-	Value     string     `json:"value"`
-	URL       string     `json:"url"`
-	Status    int        `json:"status"`
-	Severity  string     `json:"severity"`
-	CWE       string     `json:"cwe"`
-	Evidence  []Evidence `json:"evidence"`
-	Curl      string     `json:"curl"`
+	Operation string `json:"operation"`
+	Parameter string `json:"parameter"`
+	In        string `json:"in"`
+	Attacker  string `json:"attacker"`
+	Victim    string `json:"victim"`
+	Mutation  string `json:"mutation"`
+	Value     string `json:"value"`
+	URL       string `json:"url"`
+	Status    int    `json:"status"`
+	Severity  string `json:"severity"`
+	// Confidence is certain (the victim's identity came back) or firm
+	// (content only the victim's object has, naming nobody).
+	Confidence string     `json:"confidence,omitempty"`
+	CWE        string     `json:"cwe"`
+	Evidence   []Evidence `json:"evidence"`
+	Curl       string     `json:"curl"`
 	// Kind names the flaw: swap, nested-scope, normalisation,
 	// alternate-route, method-leak, list-confusion, enumeration,
 	// parameter-pollution, added-parameter, or write (report_kinds.go).

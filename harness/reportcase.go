@@ -65,7 +65,32 @@ func (s *Scan) finding(g *group, o *outcome, test string) *Finding {
 	s.placeFinding(f, g, m)
 	s.recordRequests(f, g, m)
 	f.Remediation = Remediation(f.Kind)
+	f.Confidence = confidence(f.Evidence)
+	if f.Confidence != ConfidenceCertain && f.Kind != "write" {
+		f.Reasons = append(append([]string{}, f.Reasons...), "judged by content alone: no owner field or personal value of "+f.Victim+
+			"'s came back; if every user may read this object by design, list the operation under public in the config")
+	}
 	return f
+}
+
+// Confidence values of a finding.
+const (
+	// ConfidenceCertain: the answer carries the victim's identity (an owner
+	// field or a personal value such as an email).
+	ConfidenceCertain = "certain"
+	// ConfidenceFirm: the answer carries content only the victim's own
+	// answer has, but names nobody: right unless the object is public by
+	// design, which only the API's owners can say.
+	ConfidenceFirm = "firm"
+)
+
+func confidence(ev []Evidence) string {
+	for _, e := range ev {
+		if strings.Contains(e.Why, "identity") {
+			return ConfidenceCertain
+		}
+	}
+	return ConfidenceFirm
 }
 
 // flawKind names the kind of flaw from the simplest leaking case.

@@ -265,3 +265,13 @@ func TestScanOwnsKeyedByPath(t *testing.T) {
 	assert.Equal(t, "/a/{id}/b/{bid}", ScopeOf("/a/{id}/b/{bid}", "bid"))
 	assert.Equal(t, "", ScopeOf("/a/{id}", "other"))
 }
+
+func TestFindingConfidence(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, newRecTB())
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, ConfidenceCertain, rep.Findings[0].Confidence, "the victim's email came back")
+	assert.Equal(t, ConfidenceFirm, confidence([]Evidence{{Path: "$.memo", Value: "Consulting March", Why: "content of bob's own response, absent from alice's objects (2 of 2 distinguishing values)"}}))
+}
