@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // maxShrinkSteps bounds the requests one leaking case may spend on finding
@@ -130,21 +131,29 @@ func equalMaps(a, b map[string]string) bool {
 }
 
 // parallel runs f over idx with at most the config's concurrency; the
-// client enforces the real in-flight and rate limits.
+// client enforces the real in-flight and rate limits. A few workers take the
+// indexes in order, rather than a goroutine per index: each new goroutine
+// grew its stack afresh for the deep send path, a visible share of the CPU.
 func (s *Scan) parallel(ctx context.Context, idx []int, f func(int)) {
 	n := s.cfg.Concurrency
 	if n < 1 {
 		n = 1
 	}
-	sem := make(chan struct{}, n)
+	n = min(n, len(idx))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for _, i := range idx {
-		sem <- struct{}{}
+	for w := 0; w < n; w++ {
 		wg.Add(1)
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			f(i)
-		}(i)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(idx) {
+					return
+				}
+				f(idx[k])
+			}
+		}()
 	}
 	wg.Wait()
 }

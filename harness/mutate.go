@@ -182,7 +182,7 @@ func GenerateCases(in CaseInput, n int, seed int64) []Case {
 	if g := pl.gen(); g != nil {
 		params := genParams(seed)
 		misses := 0
-		for try := 0; try < 20*n && len(out) < n && misses < missLimit; try++ {
+		for try := 0; try < 20*n && len(out) < n && misses < missLimit && !pl.exhausted(seen); try++ {
 			v, ok := g(params).Retrieve()
 			if ok && add(v.(Case)) {
 				misses = 0
@@ -412,6 +412,23 @@ func (pl *casePlan) neighbourGen() gopter.Gen {
 			Offset: nb.offset, Transforms: ts, Wire: wire}
 		return gopter.NewGenResult(c, CaseShrinker)
 	}
+}
+
+// exhausted reports that no draw can add a case any more, so drawing stops
+// now rather than after missLimit misses (the same list: each later draw
+// would have been dropped). It only knows the boundary-only generator, whose
+// cases are its boundary values as they are; the demo's groups without
+// victim ids spent most of the generation time on those fruitless draws.
+func (pl *casePlan) exhausted(seen map[string]bool) bool {
+	if len(pl.victims) > 0 || len(pl.neighbours) > 0 {
+		return false
+	}
+	for _, b := range pl.boundaries {
+		if !seen[b] && !pl.attackerWire[b] {
+			return false
+		}
+	}
+	return true
 }
 
 func (pl *casePlan) boundaryGen() gopter.Gen {
