@@ -1,22 +1,15 @@
 package bolaharness_test
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // medibookFlaws is examples/medibook/GROUND_TRUTH.md: an Express API written
 // without knowledge of the harness, its base path in the spec's server.
-var medibookFlaws = []struct{ operation, parameter, kind string }{
+var medibookFlaws = []truthFlaw{
 	{"GET /lab-results/{resultId}", "resultId", "swap"},
 	{"GET /patients/{patientId}/documents/{documentId}", "documentId", "nested-scope"},
 	{"GET /appointments/{appointmentId}", "appointmentId", "normalisation"},
@@ -42,35 +35,9 @@ func TestMedibookExpress(t *testing.T) {
 			port := freePort(t)
 			base := startExample(t, "examples/medibook", []string{node, "app.js"},
 				[]string{fmt.Sprintf("PORT=%d", port), "TARGET_MODE=" + mode}, port, "/api/v1/health")
-			rep := scanMedibook(t, base)
-			if mode == "fixed" {
-				assert.Empty(t, rep.Findings)
-				return
-			}
-			flawed := map[string]bool{}
-			for _, want := range medibookFlaws {
-				flawed[want.operation] = true
-				assert.True(t, hasFinding(rep, want.operation, want.parameter, want.kind), "missed %+v", want)
-			}
-			for _, f := range rep.Findings {
-				assert.True(t, flawed[f.Operation], "false positive %s %s→%s %s=%s (%s) evidence %v", f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind, f.Evidence)
-			}
+			env := map[string]string{"MB_ALICE": "mb_live_563b03613e882f84a4174da454eed8d9",
+				"MB_BOB": "mb_live_9401f455dbc302631199513efb977e04", "MB_CAROL": "mb_live_ad94a82f4efa415d71e16c5868749d45"}
+			assertTruth(t, mode, scanExample(t, "examples/medibook/bola.yaml", base, env, nil), medibookFlaws)
 		})
 	}
-}
-
-func scanMedibook(t *testing.T, base string) *harness.Report {
-	t.Helper()
-	env := map[string]string{
-		"MB_ALICE": "mb_live_563b03613e882f84a4174da454eed8d9", "MB_BOB": "mb_live_9401f455dbc302631199513efb977e04",
-		"MB_CAROL": "mb_live_ad94a82f4efa415d71e16c5868749d45", harness.EnvBaseURL: base, harness.EnvSeed: "1129",
-	}
-	cfg, err := harness.LoadConfig("examples/medibook/bola.yaml", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	require.NoError(t, err)
-	var rep *harness.Report
-	harness.NewConsole(io.Discard, false).Run(cfg.Name, func(tb harness.TB) {
-		rep, err = harness.RunConfig(context.Background(), cfg, harness.Options{}, tb)
-	})
-	require.NoError(t, err)
-	return rep
 }
