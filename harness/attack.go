@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,7 +235,7 @@ func (g *group) sent(c Case) []string {
 	}
 	for _, id := range g.v.Owns {
 		for _, v := range id {
-			if len(g.op.IDs) > 1 && !contains(idsOf(g.v, g.p), v) {
+			if len(g.op.IDs) > 1 && !slices.Contains(idsOf(g.v, g.p), v) {
 				out = append(out, v) // the victim's parent ids of a victim-scope case
 			}
 		}

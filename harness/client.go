@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -257,7 +258,7 @@ func (c *Client) DoRequest(ctx context.Context, user *User, r Request) (x Exchan
 	// Reasons quote URLs (a refused redirect's Location may carry the token
 	// the server echoed), so they are redacted on the way out.
 	defer func() { x.Err, x.FinalURL = c.Redact(x.Err), c.Redact(x.FinalURL) }()
-	if !hasString(c.methods, method) {
+	if !slices.Contains(c.methods, method) {
 		x.Err = fmt.Sprintf("method %s not allowed by config methods (%s)", method, strings.Join(c.methods, ", "))
 		return x
 	}

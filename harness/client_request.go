@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -31,9 +33,6 @@ type Request struct {
 	shared bool
 }
 
-// jsonContentType is the Content-Type of the JSON bodies the harness builds.
-const jsonContentType = "application/json"
-
 // reservedHeaders are set by the client alone: a case may not replace the
 // token, send cookies, or change how the message is framed.
 var reservedHeaders = map[string]bool{
@@ -44,7 +43,7 @@ var reservedHeaders = map[string]bool{
 
 // apply puts r's headers and body on req, or says why it may not be sent.
 func (r Request) apply(req *http.Request) string {
-	for _, name := range sortedKeys(r.Header) {
+	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
 		canon := http.CanonicalHeaderKey(name)
 		if reservedHeaders[canon] {
 			return fmt.Sprintf("header %s is set by the client itself; a request may not carry its own", canon)
@@ -100,7 +99,7 @@ func rewindBody(req *http.Request) error {
 // stable order, for curl lines and logs.
 func headerLines(h http.Header) []string {
 	var out []string
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, http.CanonicalHeaderKey(k)+": "+v)
 		}

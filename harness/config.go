@@ -451,28 +451,6 @@ func (c *Config) checkShared() error {
 	return nil
 }
 
-// ClientOptions is the client configuration this config asks for. Rate 0
-// (unlimited in the config) becomes RateUnlimited.
-func (c *Config) ClientOptions(baseURL string) ClientOptions {
-	return ClientOptions{
-		BaseURL:            baseURL,
-		Methods:            c.Methods,
-		Rate:               c.Rate,
-		RateUnlimited:      c.Rate == 0,
-		Concurrency:        c.Concurrency,
-		Timeout:            c.Timeout,
-		ConnectTimeout:     c.ConnectTimeout,
-		HeaderTimeout:      c.HeaderTimeout,
-		MaxBody:            c.MaxBody,
-		MaxRequests:        c.MaxRequests,
-		MaxTimeouts:        c.MaxTimeouts,
-		CAFile:             c.CAFile,
-		InsecureSkipVerify: c.InsecureSkipVerify,
-		Secrets:            c.Secrets(),
-		Keyring:            c.Keyring(),
-	}
-}
-
 // Keyring is where secrets learnt during the run (login tokens) are kept;
 // it is created on first use, which Prepare does before any concurrency.
 func (c *Config) Keyring() *Keyring {
@@ -504,4 +482,36 @@ func (c *Config) User(name string) *User {
 		}
 	}
 	return nil
+}
+
+// sharedWith reports whether the config lists the object as shared with
+// user (a team document both may read).
+func (c *Config) sharedWith(param, id, user string) bool {
+	for _, s := range c.Shared {
+		if s.ID != id || (s.Param != "" && s.Param != param) {
+			continue
+		}
+		if len(s.Users) == 0 {
+			return true
+		}
+		for _, u := range s.Users {
+			if u == user {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// OwnsKeys are the config's `owns` keys over every user: the parameter names
+// (or path templates) the config gives ids for. Id detection takes them for
+// object ids whatever their name.
+func (c *Config) OwnsKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, u := range c.Users {
+		for k := range u.Owns {
+			keys[k] = true
+		}
+	}
+	return keys
 }

@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -156,3 +157,22 @@ func sortedNames(set map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// ConfigName is a config's subtest name: its file name without extension.
+func ConfigName(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// Environment variables the drivers read (shared/DESIGN.md); BOLA_BASE_URL
+// and BOLA_SEED are applied with the config (Config.ApplyEnv).
+const (
+	// EnvConfig names the config file to run; else every config in fixtures/.
+	EnvConfig = "BOLA_CONFIG"
+	// EnvReport is where the JSON report is written.
+	EnvReport = "BOLA_REPORT"
+	// EnvFixtureMode overrides the fixtureMode of configs that start an
+	// embedded fixture API ("vulnerable" or "fixed"), to replay the CLI's
+	// demo findings under go test.
+	EnvFixtureMode = "BOLA_FIXTURE_MODE"
+)

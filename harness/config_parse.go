@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ func (p *parser) fields(prefix string, n *yaml.Node, valid []string) ([]field, e
 		if k.Kind != yaml.ScalarNode {
 			return nil, p.errAt(prefix, k, "a key must be plain text; valid keys: %s", strings.Join(valid, ", "))
 		}
-		if !hasString(valid, k.Value) {
+		if !slices.Contains(valid, k.Value) {
 			return nil, p.errAt(prefix, k, "unknown key %q;%s valid keys: %s", k.Value, didYouMean(k.Value, valid), strings.Join(valid, ", "))
 		}
 		if first, dup := seen[k.Value]; dup {
@@ -292,7 +293,7 @@ func (p *parser) readMethods(n *yaml.Node) ([]string, error) {
 			return nil, err
 		}
 		m := strings.ToUpper(strings.TrimSpace(s))
-		if !ok || hasString(out, m) {
+		if !ok || slices.Contains(out, m) {
 			continue
 		}
 		if err := checkMethod(m); err != nil {
@@ -399,11 +400,44 @@ func joinKey(prefix, key string) string {
 	return prefix + "." + key
 }
 
-func hasString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// readOperations reads a list of operations named as "METHOD /path" or by
+// operationId: the `public` and `actions` keys.
+func (p *parser) readOperations(name string, n *yaml.Node) ([]string, error) {
+	var out []string
+	for i, item := range listItems(n) {
+		key := fmt.Sprintf("%s[%d]", name, i)
+		s, ok, err := p.text(key, item, "")
+		if err != nil {
+			return nil, err
 		}
+		if s = strings.TrimSpace(s); !ok || s == "" {
+			return nil, p.errAt(key, deref(item), "empty; name an operation as \"GET /users/{id}\" or by its operationId")
+		}
+		if m, path, spaced := strings.Cut(s, " "); spaced {
+			s = strings.ToUpper(m) + " " + strings.TrimSpace(path)
+		}
+		out = append(out, s)
 	}
-	return false
+	return out, nil
+}
+
+// parseCreate reads the `create` key: `create: false` turns creation off.
+func parseCreate(s string, off *bool) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false; write `create: false` to turn creating objects off", s)
+	}
+	*off = !v
+	return nil
+}
+
+// parseHarvest reads the config's `harvest:` key: true (the default) or
+// false.
+func parseHarvest(s string, off *bool) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false; write `harvest: false` to turn harvesting off", s)
+	}
+	*off = !v
+	return nil
 }

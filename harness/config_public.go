@@ -2,31 +2,7 @@ package harness
 
 import (
 	"fmt"
-	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
-
-// readOperations reads a list of operations named as "METHOD /path" or by
-// operationId: the `public` and `actions` keys.
-func (p *parser) readOperations(name string, n *yaml.Node) ([]string, error) {
-	var out []string
-	for i, item := range listItems(n) {
-		key := fmt.Sprintf("%s[%d]", name, i)
-		s, ok, err := p.text(key, item, "")
-		if err != nil {
-			return nil, err
-		}
-		if s = strings.TrimSpace(s); !ok || s == "" {
-			return nil, p.errAt(key, deref(item), "empty; name an operation as \"GET /users/{id}\" or by its operationId")
-		}
-		if m, path, spaced := strings.Cut(s, " "); spaced {
-			s = strings.ToUpper(m) + " " + strings.TrimSpace(path)
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
 
 // applyActions leaves out the GET and HEAD operations whose path,
 // operationId or summary reads like an action (/logout, /exports/{id}/run,

@@ -200,3 +200,10 @@ func loadSpecBounded(cfg *Config, load func(*Config) (*Spec, error)) (*Spec, err
 		return nil, cfg.errf("spec", "%s did not load within %s; the document may be malformed (reference cycles?) or far too large", cfg.lineSpec(), specLoadTimeout)
 	}
 }
+
+func loadConfigSpec(cfg *Config) (*Spec, error) {
+	if len(cfg.SpecData) > 0 {
+		return LoadSpecData(cfg.Spec, cfg.SpecData)
+	}
+	return LoadSpec(cfg.Spec)
+}

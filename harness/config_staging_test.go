@@ -34,11 +34,6 @@ func TestParseConfig_StagingKeys(t *testing.T) {
 	assert.Equal(t, int64(4096), c.MaxBody)
 	assert.Equal(t, 5, c.MaxTimeouts)
 	assert.Equal(t, filepath.Join(dir, "ca.pem"), c.CAFile, "relative to the config file")
-	co := c.ClientOptions("https://api.example.test")
-	assert.Equal(t, c.CAFile, co.CAFile)
-	assert.Equal(t, int64(4096), co.MaxBody)
-	assert.Equal(t, 5, co.MaxTimeouts)
-	assert.Same(t, c.Keyring(), co.Keyring)
 
 	c, err = parse("")
 	require.NoError(t, err)

@@ -78,7 +78,6 @@ func TestParseConfig_Defaults(t *testing.T) {
 	assert.Equal(t, DefaultTimeout, c.Timeout)
 	assert.Equal(t, DefaultMaxRequests, c.MaxRequests)
 	assert.Equal(t, FixtureFixed, c.FixtureMode)
-	assert.False(t, c.ClientOptions("http://127.0.0.1:1").RateUnlimited)
 
 	// rate: 0 means unlimited, not the default; 0 for the others means default.
 	c, err = ParseConfig(cfgFile, []byte("spec: api.yaml\nrate: 0\ncases: 0\nconcurrency: 0\nmaxRequests: 0\n"+cfgUsers), cfgEnv(nil))
@@ -87,10 +86,9 @@ func TestParseConfig_Defaults(t *testing.T) {
 	assert.Equal(t, DefaultCases, c.Cases)
 	assert.Equal(t, DefaultConcurrency, c.Concurrency)
 	assert.Equal(t, DefaultMaxRequests, c.MaxRequests)
-	opts := c.ClientOptions("http://127.0.0.1:1")
-	assert.True(t, opts.RateUnlimited)
-	assert.Len(t, opts.Secrets, 2)
-	assert.Equal(t, "b-token", opts.Secrets[1].Reveal())
+	secrets := c.Secrets()
+	assert.Len(t, secrets, 2)
+	assert.Equal(t, "b-token", secrets[1].Reveal())
 }
 
 func TestParseConfig_NumbersAreDecimalText(t *testing.T) {

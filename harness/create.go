@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -18,24 +20,6 @@ import (
 // creator deletes it where DELETE is allowed; the report lists every object
 // created and whether it is gone. Every request goes through the scan's one
 // Client (methods, origin, rate, budget).
-
-// CreatedObject is one object the harness created as its owner.
-type CreatedObject struct {
-	// Operation is the POST that created it.
-	Operation string `json:"operation"`
-	User      string `json:"user"`
-	Param     string `json:"param"`
-	// ID is "" when the POST succeeded but its answer named no id: the
-	// object exists and could not be deleted.
-	ID  string `json:"id"`
-	URL string `json:"url,omitempty"`
-	// Deleted is true once the creator's DELETE succeeded (or found the
-	// object already gone); false means it is left behind.
-	Deleted bool   `json:"deleted"`
-	Why     string `json:"why,omitempty"`
-
-	del *Operation
-}
 
 // idFieldNames are the fields a created object's id is read from after the
 // parameter's own name, most likely first.
@@ -57,7 +41,7 @@ func (s *Scan) createObjects(ctx context.Context, t TB, cfg *Config, rep *Harves
 	for _, st := range steps {
 		for i := range out.Users {
 			u := &out.Users[i]
-			if !hasString(st.Users, u.Name) {
+			if !slices.Contains(st.Users, u.Name) {
 				continue
 			}
 			if len(s.created) >= DefaultMaxCreates {
@@ -255,7 +239,7 @@ func createdID(x Exchange, param string) string {
 // createdIDField is obj's id for param: the field named like the parameter
 // (noteId, note_id), else the first of idFieldNames.
 func createdIDField(obj map[string]any, param string) string {
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if normKey(k) == normKey(param) {
 			if id, ok := idText(obj[k]); ok {
 				return id

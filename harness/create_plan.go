@@ -2,7 +2,7 @@ package harness
 
 import (
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -48,7 +48,7 @@ func planCreation(spec *Spec, cfg *Config, plan Plan) ([]PlannedCreation, string
 	switch {
 	case cfg.NoCreate:
 		return nil, "off: the config says `create: false`"
-	case !hasString(cfg.Methods, "POST"):
+	case !slices.Contains(cfg.Methods, "POST"):
 		return nil, creationOffNote
 	}
 	var steps []PlannedCreation
@@ -113,7 +113,7 @@ func creationStep(spec *Spec, cfg *Config, op Operation, param string) (PlannedC
 	switch {
 	case del == nil:
 		step.Note = fmt.Sprintf("no DELETE %s: created objects are left behind and listed in the report", op.Path)
-	case !hasString(cfg.Methods, "DELETE"):
+	case !slices.Contains(cfg.Methods, "DELETE"):
 		step.Note = fmt.Sprintf("%s would remove them, but the config's methods do not allow DELETE: created objects are left behind and listed in the report", del.Key())
 	default:
 		step.Delete, step.delete = del.Key(), del
@@ -159,18 +159,8 @@ func creationSummary(steps []PlannedCreation, refused []string) string {
 
 // appendNew appends s unless list holds it.
 func appendNew(list []string, s string) []string {
-	if hasString(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)
-}
-
-// parseCreate reads the `create` key: `create: false` turns creation off.
-func parseCreate(s string, off *bool) error {
-	v, err := strconv.ParseBool(s)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false; write `create: false` to turn creating objects off", s)
-	}
-	*off = !v
-	return nil
 }

@@ -10,19 +10,6 @@ import (
 	"strings"
 )
 
-// Environment variables the drivers read (shared/DESIGN.md); BOLA_BASE_URL
-// and BOLA_SEED are applied with the config (Config.ApplyEnv).
-const (
-	// EnvConfig names the config file to run; else every config in fixtures/.
-	EnvConfig = "BOLA_CONFIG"
-	// EnvReport is where the JSON report is written.
-	EnvReport = "BOLA_REPORT"
-	// EnvFixtureMode overrides the fixtureMode of configs that start an
-	// embedded fixture API ("vulnerable" or "fixed"), to replay the CLI's
-	// demo findings under go test.
-	EnvFixtureMode = "BOLA_FIXTURE_MODE"
-)
-
 // FindConfigs returns the configs to run: the one BOLA_CONFIG names
 // (explicit), or every .yaml/.yml file in dir.
 func FindConfigs(env func(string) (string, bool), dir string) (paths []string, explicit bool, err error) {
@@ -44,12 +31,6 @@ func FindConfigs(env func(string) (string, bool), dir string) (paths []string, e
 	}
 	sort.Strings(paths)
 	return paths, false, nil
-}
-
-// ConfigName is a config's subtest name: its file name without extension.
-func ConfigName(path string) string {
-	base := filepath.Base(path)
-	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // RunFile loads the config at path and runs it into t: the assembly path

@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -79,27 +79,12 @@ func fixedParams(op PlannedOperation) (map[string]string, string) {
 	return out, ""
 }
 
-func exampleValue(p Param) (string, bool) {
-	if len(p.Examples) > 0 {
-		return p.Examples[0], true
-	}
-	if p.Schema != nil {
-		if p.Schema.Default != nil {
-			return scalarText(p.Schema.Default), true
-		}
-		if len(p.Schema.Enum) > 0 {
-			return scalarText(p.Schema.Enum[0]), true
-		}
-	}
-	return "", false
-}
-
 // victimIDs are the victim's ids for the parameter, less those the attacker
 // may legitimately read (owned by both, or listed as shared).
 func (g *group) victimIDs() []string {
 	var out []string
 	for _, id := range idsOf(g.v, g.p) {
-		if !contains(idsOf(g.a, g.p), id) && !g.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
+		if !slices.Contains(idsOf(g.a, g.p), id) && !g.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
 			out = append(out, id)
 		}
 	}
@@ -334,25 +319,3 @@ func (g *group) shared(r Request) Request {
 	r.shared = g.op.Write == nil
 	return r
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// lastToken is a body field's key (the last token of its pointer), or the
-// parameter's name elsewhere.
-func lastToken(p IDParam) string {
-	if p.In != InBody {
-		return p.Name
-	}
-	toks := pointerTokens(p.Name)
-	return toks[len(toks)-1]
-}
-
-// headerKeyEqual compares header names as HTTP does, case-insensitively.
-func headerKeyEqual(a, b string) bool { return strings.EqualFold(a, b) }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,57 +26,6 @@ import (
 // requests; every one goes through the scan's one Client (methods, origin,
 // rate, budget) and is listed in the report.
 
-// HarvestReport is the harvest section of a report: what was called and what
-// was found.
-type HarvestReport struct {
-	Enabled bool   `json:"enabled"`
-	Why     string `json:"why,omitempty"`
-	// Requests lists every harvesting request, in the order sent.
-	Requests []HarvestRequest `json:"requests"`
-	// Found lists the ids each user owns per parameter, as harvested.
-	Found []HarvestFound `json:"found"`
-	// Shared are objects several users may read (HarvestShared).
-	Shared []HarvestShared `json:"shared,omitempty"`
-	// Refused are the GETs the plan would not call, with the reason.
-	Refused []HarvestSkip `json:"refused,omitempty"`
-	// Stopped says where a limit cut harvesting short.
-	Stopped  []string `json:"stopped,omitempty"`
-	Creation string   `json:"creation"`
-}
-
-// HarvestRequest is one harvesting request.
-type HarvestRequest struct {
-	User      string `json:"user"`
-	Operation string `json:"operation"`
-	URL       string `json:"url"`
-	Status    int    `json:"status"`
-	Err       string `json:"error,omitempty"`
-	// IDs is how many ids the response gave.
-	IDs int `json:"ids"`
-}
-
-// HarvestFound is the ids harvested for one user and parameter.
-type HarvestFound struct {
-	User  string   `json:"user"`
-	Param string   `json:"param"`
-	IDs   []string `json:"ids"`
-	From  []string `json:"from"`
-	// Used is false when the config lists owns for that parameter: the
-	// user's ids win.
-	Used bool   `json:"used"`
-	Why  string `json:"why,omitempty"`
-}
-
-// HarvestShared is an object several users may read: with an Owner, the
-// Users its owner shares it with (they do not attack it, the others do);
-// without, the users whose listings all showed it (nobody attacks it).
-type HarvestShared struct {
-	Param string   `json:"param"`
-	ID    string   `json:"id"`
-	Owner string   `json:"owner,omitempty"`
-	Users []string `json:"users"`
-}
-
 // harvester runs one harvest plan.
 type harvester struct {
 	s     *Scan
@@ -86,25 +36,6 @@ type harvester struct {
 	// exclude are the folded names of fields that feed a parameter: they
 	// refer to objects, so they never say who owns an item.
 	exclude map[string]bool
-}
-
-// harvest runs the harvest plan as every user and returns the config the
-// attack runs with: owns filled from the harvest where the config lists none.
-func (s *Scan) harvest(ctx context.Context, t TB) (*Config, *HarvestReport) {
-	plan := planHarvest(s.spec, s.cfg, s.plan)
-	rep := &HarvestReport{Enabled: plan.Enabled, Why: plan.Why, Requests: []HarvestRequest{}, Found: []HarvestFound{},
-		Refused: plan.Refused, Creation: plan.Creation}
-	if !plan.Enabled || len(plan.Calls) == 0 {
-		if plan.Why != "" {
-			t.Logf("harvest: %s", plan.Why)
-		}
-		return s.cfg, rep
-	}
-	h := newHarvester(s, plan, rep)
-	h.run(ctx)
-	cfg := h.merge()
-	t.Logf("harvest: %d requests; %s", len(rep.Requests), h.summary())
-	return cfg, rep
 }
 
 // newHarvester prepares a run of plan. The fields that feed a parameter are
@@ -239,7 +170,7 @@ func (h *harvester) runPages(ctx context.Context, u *User, c HarvestCall, first 
 }
 
 func (h *harvester) stop(msg string) {
-	if !hasString(h.rep.Stopped, msg) {
+	if !slices.Contains(h.rep.Stopped, msg) {
 		h.rep.Stopped = append(h.rep.Stopped, msg)
 	}
 }

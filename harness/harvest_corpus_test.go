@@ -1,8 +1,10 @@
 package harness
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,7 +34,7 @@ func TestPlanHarvest_Corpus(t *testing.T) {
 		t.Skipf("no corpus at %s", harvestCorpusDir)
 	}
 	floors := map[string]int{"stripe.yaml": 40, "box.json": 20, "asana.yaml": 10, "openai.yaml": 20, "k8s.json": 1, "petstorev3.json": 1}
-	for _, name := range sortedKeys(floors) {
+	for _, name := range slices.Sorted(maps.Keys(floors)) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(harvestCorpusDir, name)
 			if _, err := os.Stat(path); err != nil {

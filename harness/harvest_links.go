@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,18 +17,18 @@ func linkMatches(op Operation, spec *Spec, targets map[string]*harvestTarget, ow
 	}
 	var out []feedMatch
 	responses := op.Raw.Responses.Map()
-	for _, code := range sortedKeys(responses) {
+	for _, code := range slices.Sorted(maps.Keys(responses)) {
 		r := responses[code]
 		if !strings.HasPrefix(code, "2") || r == nil || r.Value == nil {
 			continue
 		}
-		for _, ln := range sortedKeys(r.Value.Links) {
+		for _, ln := range slices.Sorted(maps.Keys(r.Value.Links)) {
 			l := r.Value.Links[ln]
 			if l == nil || l.Value == nil {
 				continue
 			}
 			target := linkTarget(spec, l.Value)
-			for _, pn := range sortedKeys(l.Value.Parameters) {
+			for _, pn := range slices.Sorted(maps.Keys(l.Value.Parameters)) {
 				name := pn[strings.IndexByte(pn, '.')+1:]
 				expr, ok := l.Value.Parameters[pn].(string)
 				t := targets[name]

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,7 +85,7 @@ func responseSchema(op Operation) (*openapi3.SchemaRef, *openapi3.Response) {
 		return nil, nil
 	}
 	m := op.Raw.Responses.Map()
-	codes := sortedKeys(m)
+	codes := slices.Sorted(maps.Keys(m))
 	for _, code := range codes {
 		if !strings.HasPrefix(code, "2") {
 			continue
@@ -101,7 +103,7 @@ func responseSchema(op Operation) (*openapi3.SchemaRef, *openapi3.Response) {
 
 // jsonSchema picks the schema of a JSON media type.
 func jsonSchema(c openapi3.Content) *openapi3.SchemaRef {
-	for _, mt := range sortedKeys(c) {
+	for _, mt := range slices.Sorted(maps.Keys(c)) {
 		l := strings.ToLower(mt)
 		if (l == "application/json" || strings.HasSuffix(l, "+json") || l == "*/*" || strings.HasPrefix(l, "application/json;")) &&
 			c[mt] != nil && c[mt].Schema != nil && c[mt].Schema.Value != nil {
@@ -198,10 +200,10 @@ func itemShapes(ref *openapi3.SchemaRef) []itemShape {
 				props: props, list: list, scalars: scalarFields(props)}
 			shape.meta, shape.metaScalars = metaFields(props)
 			out = append(out, shape)
-			if depth > 1 || (depth == 1 && !hasString(wrapperNames, strings.ToLower(steps[len(steps)-1]))) {
+			if depth > 1 || (depth == 1 && !slices.Contains(wrapperNames, strings.ToLower(steps[len(steps)-1]))) {
 				continue
 			}
-			for _, k := range sortedKeys(props) {
+			for _, k := range slices.Sorted(maps.Keys(props)) {
 				visit(props[k], appendStep(steps, k), false, depth+1)
 			}
 		}
@@ -216,7 +218,7 @@ func itemShapes(ref *openapi3.SchemaRef) []itemShape {
 // scalarFields indexes the fields that can hold an id by folded name.
 func scalarFields(props map[string]*openapi3.SchemaRef) map[string]string {
 	out := map[string]string{}
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		if _, seen := out[normKey(k)]; !seen && scalarSchema(props[k]) {
 			out[normKey(k)] = k
 		}
@@ -239,7 +241,7 @@ func mainList(shapes []itemShape) int {
 			continue
 		}
 		score := len(s.steps) * 10
-		if len(s.steps) == 2 && !hasString(wrapperNames, strings.ToLower(s.steps[0])) {
+		if len(s.steps) == 2 && !slices.Contains(wrapperNames, strings.ToLower(s.steps[0])) {
 			score += 5
 		}
 		if score < bestScore {
@@ -324,8 +326,8 @@ var metaNames = []string{"metadata", "meta"}
 
 // metaFields finds an object's metadata object and its id-like scalars.
 func metaFields(props map[string]*openapi3.SchemaRef) (string, map[string]string) {
-	for _, k := range sortedKeys(props) {
-		if !hasString(metaNames, strings.ToLower(k)) || props[k] == nil || props[k].Value == nil {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
+		if !slices.Contains(metaNames, strings.ToLower(k)) || props[k] == nil || props[k].Value == nil {
 			continue
 		}
 		sub, _ := properties(props[k])
@@ -351,7 +353,7 @@ func idSteps(s itemShape, t *harvestTarget) []string {
 // idField picks the field of an object that holds target's value.
 func idField(s itemShape, t *harvestTarget) string {
 	want := []string{normKey(t.name)}
-	for _, r := range sortedKeys(t.resources) {
+	for _, r := range slices.Sorted(maps.Keys(t.resources)) {
 		want = append(want, r+"id", r+"uuid", r+"gid")
 	}
 	if words := nameWords(t.name); len(words) > 0 {
@@ -409,7 +411,7 @@ func orInline(name string) string {
 // shapeMatches finds how the listing op's response feeds each target.
 func shapeMatches(op Operation, shapes []itemShape, targets map[string]*harvestTarget, own map[string]bool) []feedMatch {
 	var out []feedMatch
-	for _, name := range sortedKeys(targets) {
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
 		if own[name] {
 			continue // the listing needs it already
 		}

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -86,7 +88,7 @@ func (s *sightings) add(param, id string, e sightingEvent) {
 		s.order[param] = append(s.order[param], id)
 	}
 	si.events = append(si.events, e)
-	if !hasString(si.from, e.op) {
+	if !slices.Contains(si.from, e.op) {
 		si.from = append(si.from, e.op)
 	}
 	if !e.variant {
@@ -149,23 +151,23 @@ func (s *sightings) decide(si *sighting) verdict {
 			continue
 		}
 		access[e.user] = true
-		if !e.variant && (len(e.named) == 0 || hasString(e.named, e.user)) {
+		if !e.variant && (len(e.named) == 0 || slices.Contains(e.named, e.user)) {
 			claims[e.user] = true
 		}
 	}
 	var v verdict
 	switch {
 	case len(owners) == 1:
-		v.owner = sortedKeys(owners)[0]
+		v.owner = slices.Sorted(maps.Keys(owners))[0]
 	case len(owners) > 1:
-		return verdict{shared: sortedKeys(owners)}
+		return verdict{shared: slices.Sorted(maps.Keys(owners))}
 	case len(claims) == 1:
-		v.owner = sortedKeys(claims)[0]
+		v.owner = slices.Sorted(maps.Keys(claims))[0]
 	default:
-		return verdict{shared: sortedKeys(claims)}
+		return verdict{shared: slices.Sorted(maps.Keys(claims))}
 	}
 	delete(access, v.owner)
-	v.readers = sortedKeys(access)
+	v.readers = slices.Sorted(maps.Keys(access))
 	return v
 }
 
@@ -183,7 +185,7 @@ func (s *sightings) parents(param, user string) (own, others []string) {
 			own = append(own, id)
 		case v.owner == user:
 			alone = append(alone, id)
-		case hasString(v.shared, user) || hasString(v.readers, user):
+		case slices.Contains(v.shared, user) || slices.Contains(v.readers, user):
 			others = append(others, id)
 		}
 	}
@@ -219,7 +221,7 @@ func (h *harvester) itemOwners(item map[string]any) []string {
 			}
 		}
 	}
-	return sortedKeys(named)
+	return slices.Sorted(maps.Keys(named))
 }
 
 // identityNames reports whether the leaf holds one of the identity values,
@@ -251,7 +253,7 @@ func (o *owned) add(user, param, id string, ops []string) {
 		o.ids[user][param] = append(o.ids[user][param], id)
 	}
 	for _, op := range ops {
-		if !hasString(o.from[user][param], op) {
+		if !slices.Contains(o.from[user][param], op) {
 			o.from[user][param] = append(o.from[user][param], op)
 		}
 	}
@@ -264,7 +266,7 @@ func (h *harvester) merge() *Config {
 	orig := h.s.cfg
 	o := owned{ids: map[string]map[string][]string{}, from: map[string]map[string][]string{}}
 	var readable []HarvestShared
-	for _, param := range sortedKeys(h.seen.m) {
+	for _, param := range slices.Sorted(maps.Keys(h.seen.m)) {
 		for _, id := range h.seen.order[param] {
 			si := h.seen.m[param][id]
 			v := h.seen.decide(si)
@@ -302,7 +304,7 @@ func (h *harvester) mergeUser(u User, o owned, used map[string]bool) User {
 	for k, v := range u.Owns {
 		nu.Owns[k] = v
 	}
-	for _, param := range sortedKeys(o.ids[u.Name]) {
+	for _, param := range slices.Sorted(maps.Keys(o.ids[u.Name])) {
 		f := HarvestFound{User: u.Name, Param: param, IDs: o.ids[u.Name][param], From: o.from[u.Name][param], Used: len(u.Owns[param]) == 0}
 		if f.Used {
 			nu.Owns[param] = f.IDs

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -118,7 +120,7 @@ func PlanHarvest(spec *Spec, cfg *Config) HarvestPlan {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	return planHarvest(spec, cfg, BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)}))
+	return planHarvest(spec, cfg, BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys()}))
 }
 
 // planHarvest plans harvesting for the operations of an attack plan.
@@ -179,7 +181,7 @@ func harvestOff(cfg *Config) string {
 	if cfg.NoHarvest {
 		return "off: the config says `harvest: false`"
 	}
-	if len(cfg.Methods) > 0 && !hasString(cfg.Methods, "GET") {
+	if len(cfg.Methods) > 0 && !slices.Contains(cfg.Methods, "GET") {
 		return "off: the config's methods do not include GET"
 	}
 	return ""
@@ -292,8 +294,8 @@ func objectSchemas(ref *openapi3.SchemaRef) []*openapi3.SchemaRef {
 		}
 		out = append(out, alt)
 		props := alt.Value.Properties
-		for _, k := range sortedKeys(props) {
-			if (len(props) == 1 || hasString(wrapperNames, strings.ToLower(k))) && props[k] != nil &&
+		for _, k := range slices.Sorted(maps.Keys(props)) {
+			if (len(props) == 1 || slices.Contains(wrapperNames, strings.ToLower(k))) && props[k] != nil &&
 				props[k].Value != nil && !isArraySchema(props[k].Value) && len(props[k].Value.Properties) > 0 {
 				out = append(out, props[k])
 			}
@@ -402,7 +404,7 @@ func dedupeFeeds(feeds []feedMatch) []feedMatch {
 		}
 	}
 	out := make([]feedMatch, 0, len(best))
-	for _, k := range sortedKeys(best) {
+	for _, k := range slices.Sorted(maps.Keys(best)) {
 		out = append(out, best[k])
 	}
 	sortFeeds(out)

@@ -42,7 +42,12 @@ func harvestScan(t *testing.T, cfg *Config, mode harvest.Mode) (*Report, *harves
 	var rep *Report
 	var err error
 	NewConsole(io.Discard, false).Run(cfg.Name, func(tb TB) {
-		rep, err = RunConfig(context.Background(), cfg, opts, tb)
+		var s *Scan
+		if s, err = Prepare(cfg, opts); err != nil {
+			return
+		}
+		defer s.Close()
+		rep = s.Run(context.Background(), tb)
 	})
 	require.NoError(t, err)
 	require.NotNil(t, rep)

@@ -2,7 +2,8 @@ package harness
 
 import (
 	"fmt"
-	"strconv"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -82,7 +83,7 @@ func betterCall(a, b HarvestCall) bool {
 // the first round whose earlier rounds (or the config's owns) fill all its
 // path parameters. Those never filled within MaxRounds are refused.
 func (hp *HarvestPlan) selectNested(cands []HarvestCall, cfg *Config) {
-	listed := ownsKeys(cfg)
+	listed := cfg.OwnsKeys()
 	for round := 2; round <= hp.MaxRounds && len(cands) > 0; round++ {
 		strong, weak := countFeeds(hp.Calls)
 		fed := func(n string) bool { return strong[n] > 0 || weak[n] > 0 || listed[n] }
@@ -135,7 +136,7 @@ func feedParams(feeds []feedMatch) string {
 // harvestParams lists every target with the calls that feed it.
 func harvestParams(targets map[string]*harvestTarget, calls []HarvestCall) []HarvestParam {
 	out := make([]HarvestParam, 0, len(targets))
-	for _, name := range sortedKeys(targets) {
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
 		hp := HarvestParam{Name: name, Operations: targets[name].ops, Sources: []string{}}
 		for _, c := range calls {
 			for _, f := range c.Feeds {
@@ -147,15 +148,4 @@ func harvestParams(targets map[string]*harvestTarget, calls []HarvestCall) []Har
 		out = append(out, hp)
 	}
 	return out
-}
-
-// parseHarvest reads the config's `harvest:` key: true (the default) or
-// false.
-func parseHarvest(s string, off *bool) error {
-	v, err := strconv.ParseBool(s)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false; write `harvest: false` to turn harvesting off", s)
-	}
-	*off = !v
-	return nil
 }

@@ -323,3 +323,16 @@ func nameWords(name string) []string {
 	flush()
 	return words
 }
+
+// lastToken is a body field's key (the last token of its pointer), or the
+// parameter's name elsewhere.
+func lastToken(p IDParam) string {
+	if p.In != InBody {
+		return p.Name
+	}
+	toks := pointerTokens(p.Name)
+	return toks[len(toks)-1]
+}
+
+// headerKeyEqual compares header names as HTTP does, case-insensitively.
+func headerKeyEqual(a, b string) bool { return strings.EqualFold(a, b) }

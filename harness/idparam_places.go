@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -97,7 +99,7 @@ func DetectBodyIDParams(op Operation, ownsKeys map[string]bool) []IDParam {
 // to maxBodyDepth levels of nested objects, allOf parts merged.
 func walkBodyFields(s *openapi3.Schema, prefix string, depth int, f func(ptr, key string, prop *openapi3.Schema, required bool)) {
 	props, required := objectProperties(s)
-	for _, key := range sortedKeys(props) {
+	for _, key := range slices.Sorted(maps.Keys(props)) {
 		prop := props[key]
 		if prop == nil || prop.ReadOnly {
 			continue
@@ -163,7 +165,7 @@ func requestJSONMedia(op Operation) *openapi3.MediaType {
 	if mt := content.Get(jsonContentType); mt != nil {
 		return mt
 	}
-	for _, name := range sortedKeys(content) {
+	for _, name := range slices.Sorted(maps.Keys(content)) {
 		if strings.Contains(strings.ToLower(name), "json") {
 			return content[name]
 		}
@@ -199,3 +201,26 @@ func ParamTestName(p IDParam) string {
 	}
 	return p.Name
 }
+
+// AddedParamName is the query parameter the harness adds to a GET
+// collection that lists no id of its own: `GET /messages?user_id=2`. A
+// handler that scopes the collection by the caller may still honour an
+// owner filter that an admin tool or an older client used.
+const AddedParamName = "user_id"
+
+// isAdded reports whether p is a parameter the harness added to op, which
+// the spec does not list.
+func isAdded(op Operation, p IDParam) bool {
+	if p.In != openapi3.ParameterInQuery || p.Name != AddedParamName {
+		return false
+	}
+	for _, q := range op.Params {
+		if q.Name == p.Name && q.In == p.In {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonContentType is the Content-Type of the JSON bodies the harness builds.
+const jsonContentType = "application/json"

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,7 +41,7 @@ func ownedIDs(u *User, p IDParam) []string {
 	}
 	switch p.In {
 	case openapi3.ParameterInHeader:
-		for _, k := range sortedKeys(u.Owns) {
+		for _, k := range slices.Sorted(maps.Keys(u.Owns)) {
 			if headerKeyEqual(k, p.Name) {
 				return u.Owns[k]
 			}
@@ -63,7 +65,7 @@ func identityFor(u *User, p IDParam) string {
 	if len(words) > 1 && words[0] == "x" {
 		words = words[1:]
 	}
-	keys := sortedKeys(u.Identity)
+	keys := slices.Sorted(maps.Keys(u.Identity))
 	for _, k := range keys {
 		if strings.Join(nameWords(k), "_") == strings.Join(words, "_") {
 			return u.Identity[k]

@@ -28,14 +28,14 @@ func wireHandler(wrote chan<- error) http.Handler {
 		case strings.HasPrefix(r.URL.Path, "/nocontent"):
 			w.WriteHeader(http.StatusNoContent)
 			_, err := w.Write([]byte("dropped"))
-			report(wrote, err)
+			sendErr(wrote, err)
 		case strings.HasPrefix(r.URL.Path, "/big"):
 			_, err := w.Write([]byte(strings.Repeat("x", 3000))) // past the server's buffer: chunked
-			report(wrote, err)
+			sendErr(wrote, err)
 		case strings.HasPrefix(r.URL.Path, "/short"):
 			w.Header().Set("Content-Length", "10")
 			_, err := w.Write([]byte("12345"))
-			report(wrote, err)
+			sendErr(wrote, err)
 		case strings.HasPrefix(r.URL.Path, "/redirect"):
 			http.Redirect(w, r, "/things/8?from=redirect", http.StatusFound)
 		case strings.HasPrefix(r.URL.Path, "/late-header"):
@@ -43,7 +43,7 @@ func wireHandler(wrote chan<- error) http.Handler {
 			w.WriteHeader(http.StatusAccepted)
 			w.Header().Set("X-Owner", "after") // ignored: the header went out
 			_, err := io.WriteString(w, "<html><body>sniffed</body></html>")
-			report(wrote, err)
+			sendErr(wrote, err)
 		default:
 			echo(w, r, wrote)
 		}
@@ -58,7 +58,7 @@ func echo(w http.ResponseWriter, r *http.Request, wrote chan<- error) {
 		"rawQuery": r.URL.RawQuery, "auth": r.Header.Get("Authorization"), "ua": r.UserAgent(),
 		"accept": r.Header.Get("Accept"), "proto": r.Proto,
 	})
-	report(wrote, err)
+	sendErr(wrote, err)
 }
 
 func boolText(b bool) string {
@@ -68,7 +68,7 @@ func boolText(b bool) string {
 	return "no"
 }
 
-func report(ch chan<- error, err error) {
+func sendErr(ch chan<- error, err error) {
 	if ch != nil {
 		ch <- err
 	}

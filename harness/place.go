@@ -205,3 +205,34 @@ func plainText(p IDParam, id string) string {
 
 // rawJSON is a JSON text as a document value; encodeJSON writes it back as is.
 func rawJSON(text string) any { return json.RawMessage(text) }
+
+// buildURL fills the path template with wire texts (already escaped) and
+// appends the required query parameters that are not ids.
+func buildURL(base string, op Operation, wire map[string]string, fixed map[string]string) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(base, "/"))
+	path := op.Path
+	for {
+		i := strings.IndexByte(path, '{')
+		j := strings.IndexByte(path, '}')
+		if i < 0 || j < i {
+			b.WriteString(path)
+			break
+		}
+		b.WriteString(path[:i])
+		b.WriteString(wire[path[i+1:j]])
+		path = path[j+1:]
+	}
+	q := url.Values{}
+	for _, p := range op.Params {
+		if p.In == "query" {
+			if v, ok := fixed[p.Name]; ok {
+				q.Set(p.Name, v)
+			}
+		}
+	}
+	if len(q) > 0 {
+		b.WriteString("?" + q.Encode())
+	}
+	return b.String()
+}

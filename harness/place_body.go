@@ -2,6 +2,8 @@ package harness
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -43,7 +45,7 @@ func exampleBody(op Operation) (any, bool) {
 
 // firstMediaExample is the first named example's value, by name.
 func firstMediaExample(mt *openapi3.MediaType) any {
-	for _, name := range sortedKeys(mt.Examples) {
+	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
 		if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
 			return ex.Value.Value
 		}
@@ -83,7 +85,7 @@ func synthValue(s *openapi3.Schema, required bool, depth int) any {
 			return map[string]any{}
 		}
 		out := map[string]any{}
-		for _, k := range sortedKeys(props) {
+		for _, k := range slices.Sorted(maps.Keys(props)) {
 			if props[k].ReadOnly {
 				continue
 			}

@@ -6,12 +6,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// AddedParamName is the query parameter the harness adds to a GET
-// collection that lists no id of its own: `GET /messages?user_id=2`. A
-// handler that scopes the collection by the caller may still honour an
-// owner filter that an admin tool or an older client used.
-const AddedParamName = "user_id"
-
 // addedReason explains an added parameter in plans and reports.
 const addedReason = "added by the harness: the spec lists no id here; a handler that scopes the collection by the caller may still honour ?user_id=<the victim's identity id>"
 
@@ -29,18 +23,4 @@ func addedParam(op Operation) (IDParam, bool) {
 	}
 	p := Param{Name: AddedParamName, In: openapi3.ParameterInQuery}
 	return IDParam{Param: p, Reasons: []string{addedReason}}, true
-}
-
-// isAdded reports whether p is a parameter the harness added to op, which
-// the spec does not list.
-func isAdded(op Operation, p IDParam) bool {
-	if p.In != openapi3.ParameterInQuery || p.Name != AddedParamName {
-		return false
-	}
-	for _, q := range op.Params {
-		if q.Name == p.Name && q.In == p.In {
-			return false
-		}
-	}
-	return true
 }

@@ -5,6 +5,6 @@ package harness
 // without GETs that read like actions. Prepare and the CLI's plan verb
 // share it, so `plan` shows what `scan` attacks.
 func ConfigPlan(spec *Spec, cfg *Config) Plan {
-	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: ownsKeys(cfg)})
+	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys()})
 	return applyActions(applyPublic(plan, cfg.Public), cfg.Actions)
 }

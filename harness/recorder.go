@@ -1,14 +1,12 @@
 package harness
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 )
-
-// maxNoVerdictList caps the no-verdict cases listed in the report.
-const maxNoVerdictList = 200
 
 // recorder gathers findings, skips and counts from concurrent cases.
 type recorder struct {
@@ -61,7 +59,7 @@ func (r *recorder) outcome(g *group, o *outcome, f *Finding, test string) bool {
 		r.order = append(r.order, key)
 	}
 	cell.Cases++
-	if place := g.p.In + " " + g.p.Name; !contains(cell.Places, place) {
+	if place := g.p.In + " " + g.p.Name; !slices.Contains(cell.Places, place) {
 		cell.Places = append(cell.Places, place)
 	}
 	switch {

@@ -49,7 +49,7 @@ func (s *Scan) Replay(ctx context.Context, f Finding, reportBase string) (Replay
 	res := ReplayResult{Finding: f, URL: attack.URL, Request: s.placedRequest(f, attack)}
 	sent := s.client.DoRequest(ctx, g.a, attack)
 	res.Status = sent.Status
-	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: append(sentTexts(res.URL, f.Value), res.Request.texts()...),
+	trial := Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: append(sentTexts(res.URL, f.Value), recordedTexts(res.Request)...),
 		Attack: sent, AttackerOwn: g.own(ctx)}
 	victim := party(g.v)
 	trial.Victim = &victim
@@ -80,7 +80,7 @@ func (s *Scan) placedRequest(f Finding, r Request) *SentRequest {
 // older report, the request rebuilt from the value.
 func (s *Scan) replayAttack(g *group, f Finding, reportBase string) (Request, error) {
 	if f.Request != nil {
-		return f.Request.redacted(s.cfg.Secrets()).request(reportBase, s.baseURL), nil
+		return sentToRequest(redactedSent(f.Request, s.cfg.Secrets()), reportBase, s.baseURL), nil
 	}
 	if f.In != openapi3.ParameterInHeader && f.In != InBody {
 		return Request{Method: attackMethod(f, g.op.Op.Method), URL: rebaseURL(f.URL, reportBase, s.baseURL)}, nil
@@ -135,7 +135,7 @@ func (s *Scan) replayGroup(f Finding) (*group, error) {
 func (s *Scan) replayControl(g *group, f Finding, reportBase string) (Request, bool) {
 	switch {
 	case f.ControlRequest != nil:
-		return f.ControlRequest.redacted(s.cfg.Secrets()).request(reportBase, s.baseURL), true
+		return sentToRequest(redactedSent(f.ControlRequest, s.cfg.Secrets()), reportBase, s.baseURL), true
 	case f.Control != "" && f.In != openapi3.ParameterInHeader && f.In != InBody:
 		return Request{Method: g.op.Op.Method, URL: rebaseURL(f.Control, reportBase, s.baseURL)}, true
 	}

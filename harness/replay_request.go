@@ -1,8 +1,10 @@
 package harness
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,17 +17,6 @@ import (
 // what the case chose: the method, the URL, the id-carrying headers and the
 // body. Credentials never are: the client adds the Authorization header
 // from the config at replay time, and every recorded text is redacted.
-
-// SentRequest is one request as a finding records it.
-type SentRequest struct {
-	Method string `json:"method"`
-	URL    string `json:"url"`
-	// Headers are the headers the case set (an id in X-Account-Id), never
-	// Authorization, Cookie or another credential.
-	Headers map[string]string `json:"headers,omitempty"`
-	// Body is the JSON body as sent, "" when none.
-	Body string `json:"body,omitempty"`
-}
 
 // credentialHeaders are headers a recorded request never keeps, whatever
 // put them there: they carry who is calling, which replay takes from the
@@ -77,10 +68,10 @@ func sentRequest(r Request, secrets []Secret) *SentRequest {
 	return out
 }
 
-// redacted is the recorded request with secrets taken out once more and
+// redactedSent is the recorded request with secrets taken out once more and
 // credential headers dropped: a report edited by hand, or written by a
 // harness before this rule, cannot smuggle a token into replay's output.
-func (r *SentRequest) redacted(secrets []Secret) *SentRequest {
+func redactedSent(r *SentRequest, secrets []Secret) *SentRequest {
 	if r == nil {
 		return nil
 	}
@@ -94,10 +85,10 @@ func (r *SentRequest) redacted(secrets []Secret) *SentRequest {
 	return sentRequest(req, secrets)
 }
 
-// request turns the record back into a request on this run's base URL.
-func (r *SentRequest) request(reportBase, base string) Request {
+// sentToRequest turns the record back into a request on this run's base URL.
+func sentToRequest(r *SentRequest, reportBase, base string) Request {
 	req := Request{Method: strings.ToUpper(r.Method), URL: rebaseURL(r.URL, reportBase, base)}
-	for _, k := range sortedKeys(r.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 		if isCredentialHeader(k) {
 			continue
 		}
@@ -112,9 +103,9 @@ func (r *SentRequest) request(reportBase, base string) Request {
 	return req
 }
 
-// texts are the values the request carried outside its URL: a server
+// recordedTexts are the values the request carried outside its URL: a server
 // echoing them proves nothing.
-func (r *SentRequest) texts() []string {
+func recordedTexts(r *SentRequest) []string {
 	if r == nil {
 		return nil
 	}

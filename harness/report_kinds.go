@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"net/url"
 )
 
 // References every report format links to: the weakness and the OWASP API
@@ -139,19 +138,4 @@ func remediationOf(f Finding) string {
 		return f.Remediation
 	}
 	return Remediation(f.Kind)
-}
-
-// controlURL is the victim's own request for the object that leaked: the
-// plain id with the victim's own ids for the other id parameters. It is what
-// the oracle compared against, and what replay sends again as the victim.
-func (s *Scan) controlURL(g *group, m *outcome) string {
-	u := s.cfg.User(m.verdict.Victim)
-	if u == nil {
-		return ""
-	}
-	fill, ok := g.ownFill(u)
-	if !ok {
-		return ""
-	}
-	return g.url(url.PathEscape(m.c.Base), fill)
 }

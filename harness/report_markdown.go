@@ -3,6 +3,8 @@ package harness
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,7 +113,7 @@ func orderedKinds(fs []Finding) []FlawKind {
 			delete(present, k.Kind)
 		}
 	}
-	for _, name := range sortedKeys(present) {
+	for _, name := range slices.Sorted(maps.Keys(present)) {
 		out = append(out, KindOf(name))
 	}
 	return out
@@ -186,7 +188,7 @@ func (r *Report) mdNoVerdicts(m *mdWriter) {
 	for _, nv := range r.NoVerdicts {
 		counts[nv.Why]++
 	}
-	reasons := sortedKeys(counts)
+	reasons := slices.Sorted(maps.Keys(counts))
 	sort.SliceStable(reasons, func(i, j int) bool { return counts[reasons[i]] > counts[reasons[j]] })
 	m.printf("| Cases | Why |\n|---|---|\n")
 	for i, why := range reasons {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -85,7 +86,7 @@ func appendSkips(dst, src []Skip) []Skip {
 
 func appendUnseen(dst []string, src ...string) []string {
 	for _, s := range src {
-		if !contains(dst, s) {
+		if !slices.Contains(dst, s) {
 			dst = append(dst, s)
 		}
 	}
@@ -165,3 +166,6 @@ func disagreements(reports []*Report) []string {
 	check("spec", func(r *Report) string { return r.Spec })
 	return out
 }
+
+// maxNoVerdictList caps the no-verdict cases listed in the report.
+const maxNoVerdictList = 200

@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"strings"
-
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -56,26 +54,6 @@ func (s *Scan) placeFinding(f *Finding, g *group, m *outcome) {
 	f.Kind = "write"
 	f.Control = m.write.readback
 	f.Reasons = append(append(append([]string{}, f.Reasons...), m.write.restored...), m.write.notes...)
-}
-
-// curlRequest is curlLine with the request's own headers and body.
-func curlRequest(r Request, tokenVar string) string {
-	line := curlLine(r.Method, r.URL, tokenVar)
-	var extra []string
-	for _, h := range headerLines(r.Header) {
-		extra = append(extra, "-H "+shellQuote(h))
-	}
-	if r.Body != nil {
-		if r.Header.Get("Content-Type") == "" {
-			extra = append(extra, "-H "+shellQuote("Content-Type: "+jsonContentType))
-		}
-		extra = append(extra, "--data-raw "+shellQuote(string(r.Body)))
-	}
-	if len(extra) == 0 {
-		return line
-	}
-	at := len(line) - len(shellQuote(r.URL))
-	return line[:at] + strings.Join(extra, " ") + " " + line[at:]
 }
 
 // leakVerb is what the attacker did to the victim's object.

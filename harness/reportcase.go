@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -181,4 +182,19 @@ func redactEvidence(ev []Evidence, secrets []Secret) []Evidence {
 		out[i] = Evidence{Path: e.Path, Value: Redact(e.Value, secrets...), Why: e.Why}
 	}
 	return out
+}
+
+// controlURL is the victim's own request for the object that leaked: the
+// plain id with the victim's own ids for the other id parameters. It is what
+// the oracle compared against, and what replay sends again as the victim.
+func (s *Scan) controlURL(g *group, m *outcome) string {
+	u := s.cfg.User(m.verdict.Victim)
+	if u == nil {
+		return ""
+	}
+	fill, ok := g.ownFill(u)
+	if !ok {
+		return ""
+	}
+	return g.url(url.PathEscape(m.c.Base), fill)
 }

@@ -106,16 +106,6 @@ func (s *Scan) methodAllowed(m string) bool {
 	return false
 }
 
-// hasOperation reports whether the spec documents method on path.
-func (sp *Spec) hasOperation(method, path string) bool {
-	for _, op := range sp.Operations {
-		if op.Method == method && op.Path == path {
-			return true
-		}
-	}
-	return false
-}
-
 // routeMutation names an alternate route for reports.
 func routeMutation(route string) string {
 	if versionRe.MatchString(route) {

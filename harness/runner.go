@@ -85,7 +85,7 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 	if err := s.startTarget(opts); err != nil {
 		return nil, err
 	}
-	co := cfg.ClientOptions(s.baseURL)
+	co := clientOptionsFor(cfg, s.baseURL)
 	co.Transport = opts.Transport
 	if opts.Handler != nil {
 		co.Transport = inProcessTransport(opts.Handler, co)
@@ -101,13 +101,6 @@ func Prepare(cfg *Config, opts Options) (*Scan, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func loadConfigSpec(cfg *Config) (*Spec, error) {
-	if len(cfg.SpecData) > 0 {
-		return LoadSpecData(cfg.Spec, cfg.SpecData)
-	}
-	return LoadSpec(cfg.Spec)
 }
 
 // startTarget settles the base URL: a fixture API started on loopback, the
@@ -226,16 +219,6 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op PlannedOperation) {
 	if !ran {
 		s.rec.skip(op.Operation, "no case could be built: "+why)
 	}
-}
-
-func ownsKeys(cfg *Config) map[string]bool {
-	keys := map[string]bool{}
-	for _, u := range cfg.Users {
-		for k := range u.Owns {
-			keys[k] = true
-		}
-	}
-	return keys
 }
 
 // newSeed picks a random non-zero seed.

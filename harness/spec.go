@@ -422,3 +422,23 @@ func sortMethods(methods []string) {
 		return methods[i] < methods[j]
 	})
 }
+
+// hasOperation reports whether the spec documents method on path.
+func (sp *Spec) hasOperation(method, path string) bool {
+	for _, op := range sp.Operations {
+		if op.Method == method && op.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the spec's operation for method on path, or nil.
+func (sp *Spec) find(method, path string) *Operation {
+	for i := range sp.Operations {
+		if sp.Operations[i].Method == method && sp.Operations[i].Path == path {
+			return &sp.Operations[i]
+		}
+	}
+	return nil
+}

@@ -261,3 +261,33 @@ func (b *opBuilder) describeScheme(name string) (bool, string) {
 		return false, fmt.Sprintf("%s scheme %q", scheme.Type, name)
 	}
 }
+
+func exampleValue(p Param) (string, bool) {
+	if len(p.Examples) > 0 {
+		return p.Examples[0], true
+	}
+	if p.Schema != nil {
+		if p.Schema.Default != nil {
+			return scalarText(p.Schema.Default), true
+		}
+		if len(p.Schema.Enum) > 0 {
+			return scalarText(p.Schema.Enum[0]), true
+		}
+	}
+	return "", false
+}
+
+// scalarText writes a spec example, default or enum value as text.
+func scalarText(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case float64:
+		if t == float64(int64(t)) {
+			return fmt.Sprintf("%d", int64(t))
+		}
+		return fmt.Sprint(t)
+	default:
+		return fmt.Sprint(t)
+	}
+}

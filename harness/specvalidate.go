@@ -3,6 +3,8 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +26,7 @@ func validationWarnings(file string, doc *openapi3.T) []string {
 	v := &specValidator{file: file}
 	v.add("servers", doc.Servers.Validate(ctx))
 	if c := doc.Components; c != nil {
-		for _, name := range sortedKeys(c.SecuritySchemes) {
+		for _, name := range slices.Sorted(maps.Keys(c.SecuritySchemes)) {
 			if ref := c.SecuritySchemes[name]; ref != nil {
 				v.add("components.securitySchemes."+name, ref.Validate(ctx))
 			}
@@ -51,7 +53,7 @@ func (v *specValidator) operations(ctx context.Context, doc *openapi3.T) {
 	v.seen = map[*openapi3.Parameter]bool{}
 	ids := map[string]string{}
 	items := pathItems(doc)
-	for _, path := range sortedKeys(items) {
+	for _, path := range slices.Sorted(maps.Keys(items)) {
 		item := items[path]
 		if item == nil {
 			continue

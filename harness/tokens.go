@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func (u User) hasTokenSource() bool {
 func (p *parser) oneTokenSource(prefix string, n *yaml.Node, fields []field, who string) error {
 	var given []string
 	for _, f := range fields {
-		if hasString(tokenSourceKeys, f.key) {
+		if slices.Contains(tokenSourceKeys, f.key) {
 			given = append(given, f.key)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -73,7 +74,7 @@ func (w *writeRun) cases() ([]Case, string) {
 	g := w.g
 	var victims []string
 	for _, id := range ownedIDs(g.v, g.p) {
-		if contains(ownedIDs(g.a, g.p), id) || w.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
+		if slices.Contains(ownedIDs(g.a, g.p), id) || w.s.cfg.sharedWith(g.p.Name, id, g.a.Name) {
 			continue
 		}
 		if g.op.Op.Method == http.MethodDelete && !w.s.cfg.destroys(g.p.Name, id) {

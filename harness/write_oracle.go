@@ -2,7 +2,9 @@ package harness
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -81,7 +83,7 @@ func changedLeaves(before, after Exchange, marker string, volatile map[string]bo
 	was := leafMap(before.Body)
 	now := leafMap(after.Body)
 	var out []Evidence
-	for _, path := range sortedKeys(now) {
+	for _, path := range slices.Sorted(maps.Keys(now)) {
 		if marker != "" && strings.Contains(now[path], marker) && !strings.Contains(was[path], marker) {
 			out = append(out, Evidence{Path: path, Value: now[path], Why: fmt.Sprintf("written by %s; it read %q before", what, truncate(was[path], 60))})
 		}

@@ -81,16 +81,6 @@ func planWrite(spec *Spec, op Operation, allowed map[string]bool) (*PlannedWrite
 	return w, ""
 }
 
-// find returns the spec's operation for method on path, or nil.
-func (sp *Spec) find(method, path string) *Operation {
-	for i := range sp.Operations {
-		if sp.Operations[i].Method == method && sp.Operations[i].Path == path {
-			return &sp.Operations[i]
-		}
-	}
-	return nil
-}
-
 // stripAction drops a trailing literal segment (an action such as
 // /archive or /approve) from a path whose object comes before it.
 func stripAction(path string) (string, bool) {

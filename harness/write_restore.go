@@ -14,45 +14,6 @@ import (
 // deleted object, an action with no PUT or PATCH beside it, a restore the
 // server refuses) is listed in the report's writes.unrestored.
 
-// WriteSummary counts the writes a scan sent and lists what it could not
-// undo.
-type WriteSummary struct {
-	// Sent is how many writes were sent as an attacker.
-	Sent int `json:"sent"`
-	// Changed is how many objects a write changed: a victim's, or the
-	// attacker's own when a handler ignored the id.
-	Changed int `json:"changed"`
-	// Restored is how many of those read back as before once written back.
-	Restored int `json:"restored"`
-	// Unrestored are the changes that could not be written back.
-	Unrestored []UnrestoredWrite `json:"unrestored"`
-}
-
-// UnrestoredWrite is one change the harness could not undo.
-type UnrestoredWrite struct {
-	Operation string `json:"operation"`
-	// Owner is the user whose object it is.
-	Owner string `json:"owner"`
-	// Object is the owner's read-back URL of the object.
-	Object string `json:"object"`
-	// Marker is the text the write left, to find it ("" for none).
-	Marker string `json:"marker,omitempty"`
-	Why    string `json:"why"`
-}
-
-// mergeWrites adds two reports' write summaries (report_merge.go): nothing
-// a shard could not undo is lost in the merged report.
-func mergeWrites(a, b *WriteSummary) *WriteSummary {
-	if a == nil || b == nil {
-		if a == nil {
-			return b
-		}
-		return a
-	}
-	return &WriteSummary{Sent: a.Sent + b.Sent, Changed: a.Changed + b.Changed, Restored: a.Restored + b.Restored,
-		Unrestored: append(append([]UnrestoredWrite{}, a.Unrestored...), b.Unrestored...)}
-}
-
 // writeLedger keeps a run's write counts; its zero value is ready.
 type writeLedger struct {
 	mu         sync.Mutex
