@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/spec"
+
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // The benchmarks of the performance issue. Each compares two things measured
@@ -31,7 +34,7 @@ func BenchmarkThroughput(b *testing.B) {
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 	reqs := recordScan(b, rec, srv.URL, n)
-	cfg := func() *harness.Config { return demoConfig(b, srv.URL, n) }
+	cfg := func() *config.Config { return demoConfig(b, srv.URL, n) }
 	transport := func() http.RoundTripper { return loopbackTransport(n) }
 	clocks := alternate(b, timedScan(b, cfg, nil), bareSection(b, transport, srv.URL, reqs, n))
 	reportRates(b, "harness", "bare", clocks)
@@ -44,7 +47,7 @@ func BenchmarkInProcess(b *testing.B) {
 	h := demoHandler(b)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	cfg := func() *harness.Config { return demoConfig(b, srv.URL, n) }
+	cfg := func() *config.Config { return demoConfig(b, srv.URL, n) }
 	clocks := alternate(b, timedScan(b, cfg, h), timedScan(b, cfg, nil))
 	reportRates(b, "inprocess", "loopback", clocks)
 }
@@ -64,9 +67,9 @@ func BenchmarkTransport(b *testing.B) {
 		reqs = append(reqs, one...)
 	}
 	h := demoHandler(b)
-	inProcess := func() http.RoundTripper { return &harness.InProcessTransport{Handler: h} }
+	inProcess := func() http.RoundTripper { return &client.InProcessTransport{Handler: h} }
 	loopback := func() http.RoundTripper { return loopbackTransport(n) }
-	clocks := alternate(b, bareSection(b, inProcess, harness.InProcessBaseURL, reqs, n),
+	clocks := alternate(b, bareSection(b, inProcess, client.InProcessBaseURL, reqs, n),
 		bareSection(b, loopback, srv.URL, reqs, n))
 	reportRates(b, "inprocess", "loopback", clocks)
 }
@@ -95,11 +98,11 @@ func BenchmarkLoadPlan(b *testing.B) {
 }
 
 func loadPlan(b *testing.B, path string) {
-	spec, err := harness.LoadSpec(path)
+	spec, err := spec.LoadSpec(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) == 0 {
+	if p := plan.BuildPlan(spec, plan.PlanOptions{}); len(p.Operations) == 0 {
 		b.Fatalf("%s: nothing planned", path)
 	}
 }
@@ -149,8 +152,8 @@ func BenchmarkScale(b *testing.B) {
 	})
 	b.Run("scan", func(b *testing.B) {
 		h := widgetHandler()
-		clocks := alternate(b, timedScan(b, func() *harness.Config { return widgetConfig(b, large) }, h),
-			timedScan(b, func() *harness.Config { return widgetConfig(b, small) }, h))
+		clocks := alternate(b, timedScan(b, func() *config.Config { return widgetConfig(b, large) }, h),
+			timedScan(b, func() *config.Config { return widgetConfig(b, small) }, h))
 		reportCosts(b, "10k", "1k", clocks)
 		for i, name := range []string{"10k", "1k"} {
 			b.ReportMetric(float64(clocks[i].count)/clocks[i].wall.Seconds(), name+"-req/s")
@@ -164,11 +167,11 @@ func planSection(b *testing.B, data []byte, want int) section {
 	return func(c *clock) int64 {
 		c.start()
 		defer c.stop()
-		spec, err := harness.LoadSpecData("synthetic.yaml", data)
+		spec, err := spec.LoadSpecData("synthetic.yaml", data)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if p := harness.BuildPlan(spec, harness.PlanOptions{}); len(p.Operations) < want {
+		if p := plan.BuildPlan(spec, plan.PlanOptions{}); len(p.Operations) < want {
 			b.Fatalf("planned %d operations, want at least %d", len(p.Operations), want)
 		}
 		return 1

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/config"
 )
 
 // The synthetic API of BenchmarkScale: a spec of any number of operations,
@@ -56,7 +56,7 @@ func syntheticSpec(n int) []byte {
 
 // widgetConfig scans the synthetic spec as two users who own one widget id
 // each, with few cases per group: the point is the size of the API.
-func widgetConfig(b *testing.B, spec []byte) *harness.Config {
+func widgetConfig(b *testing.B, spec []byte) *config.Config {
 	const cfg = `spec: synthetic.yaml
 baseURL: https://api.example.test/v1
 rate: 0
@@ -73,7 +73,7 @@ users:
     identity: {id: 2, email: bob@example.test}
     owns: {widget_id: [wid_2XyZaBc34]}
 `
-	c, err := harness.ParseConfigEmbedded("synthetic.yaml", []byte(cfg), spec, noEnv)
+	c, err := config.ParseConfigEmbedded("synthetic.yaml", []byte(cfg), spec, noEnv)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,8 +11,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/bolaharness/bolaharness/fixtures"
-	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/specs"
 )
 
@@ -30,7 +33,7 @@ const envCorpus = "BOLA_CORPUS"
 func benchConcurrency(b *testing.B) int {
 	v := os.Getenv(envBenchConcurrency)
 	if v == "" {
-		return harness.DefaultConcurrency
+		return config.DefaultConcurrency
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
@@ -56,8 +59,8 @@ func corpusSpec(b *testing.B, name string) string {
 // demoConfig is the embedded demo config aimed at baseURL (a running demo
 // API) with unlimited rate, the given concurrency and a fixed seed, so that
 // every iteration sends the same requests.
-func demoConfig(b *testing.B, baseURL string, concurrency int) *harness.Config {
-	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
+func demoConfig(b *testing.B, baseURL string, concurrency int) *config.Config {
+	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func demoConfig(b *testing.B, baseURL string, concurrency int) *harness.Config {
 // demoHandler is the demo API in fixed mode: every case is judged safe, so
 // no shrinking skews the request mix.
 func demoHandler(b *testing.B) http.Handler {
-	h, err := fixtures.Handler("demo", harness.FixtureFixed)
+	h, err := fixtures.Handler("demo", config.FixtureFixed)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,15 +80,15 @@ func demoHandler(b *testing.B) http.Handler {
 }
 
 // prepare loads, plans and builds the client: in process when h is not nil.
-func prepare(b *testing.B, cfg *harness.Config, h http.Handler) *harness.Scan {
+func prepare(b *testing.B, cfg *config.Config, h http.Handler) *engine.Scan {
 	var (
-		s   *harness.Scan
+		s   *engine.Scan
 		err error
 	)
 	if h != nil {
-		s, err = harness.PrepareHandler(cfg, h, harness.Options{})
+		s, err = engine.PrepareHandler(cfg, h, engine.Options{})
 	} else {
-		s, err = harness.Prepare(cfg, harness.Options{})
+		s, err = engine.Prepare(cfg, engine.Options{})
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -94,10 +97,10 @@ func prepare(b *testing.B, cfg *harness.Config, h http.Handler) *harness.Scan {
 }
 
 // run scans into a silent console and returns the requests sent.
-func run(b *testing.B, s *harness.Scan) int64 {
+func run(b *testing.B, s *engine.Scan) int64 {
 	defer s.Close()
-	var rep *harness.Report
-	harness.NewConsole(io.Discard, false).Run("bench", func(tb harness.TB) {
+	var rep *report.Report
+	engine.NewConsole(io.Discard, false).Run("bench", func(tb engine.TB) {
 		rep = s.Run(context.Background(), tb)
 	})
 	if rep.Stats.Requests == 0 {
@@ -107,7 +110,7 @@ func run(b *testing.B, s *harness.Scan) int64 {
 }
 
 // timedScan is a section that prepares a scan off the clock and times its run.
-func timedScan(b *testing.B, cfg func() *harness.Config, h http.Handler) section {
+func timedScan(b *testing.B, cfg func() *config.Config, h http.Handler) section {
 	return func(c *clock) int64 {
 		s := prepare(b, cfg(), h)
 		c.start()

@@ -8,6 +8,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/report"
 )
 
 // FindConfigs returns the configs to run: the one BOLA_CONFIG names
@@ -16,12 +21,12 @@ func FindConfigs(env func(string) (string, bool), dir string) (paths []string, e
 	if env == nil {
 		env = os.LookupEnv
 	}
-	if p, ok := env(EnvConfig); ok && strings.TrimSpace(p) != "" {
+	if p, ok := env(config.EnvConfig); ok && strings.TrimSpace(p) != "" {
 		return []string{p}, true, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, false, fmt.Errorf("reading configs in %s: %w (set %s to a config file)", dir, err, EnvConfig)
+		return nil, false, fmt.Errorf("reading configs in %s: %w (set %s to a config file)", dir, err, config.EnvConfig)
 	}
 	for _, e := range entries {
 		ext := strings.ToLower(filepath.Ext(e.Name()))
@@ -37,9 +42,9 @@ func FindConfigs(env func(string) (string, bool), dir string) (paths []string, e
 // that go test and the CLI share. A config whose ${VAR} tokens are unset is
 // skipped with the variable to export, unless it was named explicitly
 // (then it is an error). The report is nil when the config did not run.
-func RunFile(ctx context.Context, path string, explicit bool, opts Options, t TB) (*Report, error) {
-	cfg, err := LoadConfig(path, nil)
-	var unset *UnsetVarError
+func RunFile(ctx context.Context, path string, explicit bool, opts engine.Options, t engine.TB) (*report.Report, error) {
+	cfg, err := config.LoadConfig(path, nil)
+	var unset *config.UnsetVarError
 	if errors.As(err, &unset) && !explicit {
 		t.Skip(fmt.Sprintf("skipped: %v (export %s to run this config)", err, unset.Var))
 		return nil, nil
@@ -48,21 +53,11 @@ func RunFile(ctx context.Context, path string, explicit bool, opts Options, t TB
 		return nil, err
 	}
 	if opts.Shard.IsZero() {
-		if opts.Shard, err = ShardFromEnv(nil); err != nil {
+		if opts.Shard, err = plan.ShardFromEnv(nil); err != nil {
 			return nil, err
 		}
 	}
 	return RunConfig(ctx, cfg, opts, t)
-}
-
-// RunConfig prepares and runs one config into t.
-func RunConfig(ctx context.Context, cfg *Config, opts Options, t TB) (*Report, error) {
-	s, err := Prepare(cfg, opts)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	return s.Run(ctx, t), nil
 }
 
 // ReportPath is where a config's report goes when BOLA_REPORT is set: the
@@ -74,4 +69,10 @@ func ReportPath(report, name string, several bool) string {
 	}
 	ext := filepath.Ext(report)
 	return strings.TrimSuffix(report, ext) + "." + name + ext
+}
+
+// RunConfig prepares and runs one config into t: the same path RunFile takes
+// once the config is loaded.
+func RunConfig(ctx context.Context, cfg *config.Config, opts engine.Options, t engine.TB) (*report.Report, error) {
+	return engine.RunConfig(ctx, cfg, opts, t)
 }

@@ -6,8 +6,10 @@ import (
 	"io"
 	"sort"
 
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+
 	"github.com/bolaharness/bolaharness/fixtures"
-	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/specs"
 )
 
@@ -15,18 +17,18 @@ import (
 // test: no listening socket, every request served by the handler in process.
 // Here the router is the demo API with its planted flaws.
 func ExampleRunHandler() {
-	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
+	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	cfg.Seed = 1
-	router, err := fixtures.Handler("demo", harness.FixtureVulnerable)
+	router, err := fixtures.Handler("demo", config.FixtureVulnerable)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	rep, err := harness.RunHandler(context.Background(), cfg, router, harness.Options{}, harness.NewConsole(io.Discard, false))
+	rep, err := engine.RunHandler(context.Background(), cfg, router, engine.Options{}, engine.NewConsole(io.Discard, false))
 	if err != nil {
 		fmt.Println(err)
 		return

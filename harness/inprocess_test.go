@@ -12,6 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/report"
+	"github.com/bolaharness/bolaharness/harness/secret"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -76,20 +82,20 @@ func sendErr(ch chan<- error, err error) {
 
 // clientFor builds a harness client that reaches h over loopback or in
 // process, and returns it with its base URL.
-func clientFor(t *testing.T, h http.Handler, inProcess bool, opts harness.ClientOptions) (*harness.Client, string) {
+func clientFor(t *testing.T, h http.Handler, inProcess bool, opts client.ClientOptions) (*client.Client, string) {
 	t.Helper()
 	opts.RateUnlimited = true
 	if inProcess {
-		opts.BaseURL = harness.InProcessBaseURL
+		opts.BaseURL = client.InProcessBaseURL
 		if opts.Transport == nil {
-			opts.Transport = &harness.InProcessTransport{Handler: h}
+			opts.Transport = &client.InProcessTransport{Handler: h}
 		}
 	} else {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		opts.BaseURL = srv.URL
 	}
-	c, err := harness.NewClient(opts)
+	c, err := client.NewClient(opts)
 	require.NoError(t, err)
 	return c, opts.BaseURL
 }
@@ -104,14 +110,14 @@ type comparable struct {
 	Err       string
 }
 
-func strip(x harness.Exchange) comparable {
+func strip(x client.Exchange) comparable {
 	h := x.Header.Clone()
 	h.Del("Date")
 	return comparable{Status: x.Status, Header: h, Body: string(x.Body), Truncated: x.Truncated, Err: x.Err}
 }
 
 func TestInProcessMatchesLoopback(t *testing.T) {
-	alice := &harness.User{Name: "alice", Token: harness.NewSecret("tok-a")}
+	alice := &config.User{Name: "alice", Token: secret.NewSecret("tok-a")}
 	tests := []struct {
 		name, method, target string
 		wantStatus           int
@@ -138,7 +144,7 @@ func TestInProcessMatchesLoopback(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got [2]comparable
 			for i, inProcess := range []bool{false, true} {
-				c, base := clientFor(t, wireHandler(nil), inProcess, harness.ClientOptions{})
+				c, base := clientFor(t, wireHandler(nil), inProcess, client.ClientOptions{})
 				got[i] = strip(c.Do(context.Background(), alice, tc.method, base+tc.target))
 			}
 			assert.Equal(t, got[0], got[1], "loopback (first) and in-process (second) differ")
@@ -149,11 +155,11 @@ func TestInProcessMatchesLoopback(t *testing.T) {
 }
 
 func TestInProcessLimits(t *testing.T) {
-	alice := &harness.User{Name: "alice", Token: harness.NewSecret("tok-a")}
+	alice := &config.User{Name: "alice", Token: secret.NewSecret("tok-a")}
 	tests := []struct {
 		name      string
 		handler   func(w http.ResponseWriter, r *http.Request, seen chan<- error)
-		opts      harness.ClientOptions
+		opts      client.ClientOptions
 		maxBody   int64
 		wantErr   string
 		wantBody  int
@@ -166,7 +172,7 @@ func TestInProcessLimits(t *testing.T) {
 				_, err := w.Write([]byte(strings.Repeat("y", 100)))
 				seen <- err
 			},
-			opts: harness.ClientOptions{MaxBody: 10}, maxBody: 11, wantBody: 10, truncated: true,
+			opts: client.ClientOptions{MaxBody: 10}, maxBody: 11, wantBody: 10, truncated: true,
 		},
 		{
 			name: "body within MaxBody is whole",
@@ -174,7 +180,7 @@ func TestInProcessLimits(t *testing.T) {
 				_, err := w.Write([]byte(strings.Repeat("y", 10)))
 				seen <- err
 			},
-			opts: harness.ClientOptions{MaxBody: 10}, maxBody: 11, wantBody: 10, handlerOK: true,
+			opts: client.ClientOptions{MaxBody: 10}, maxBody: 11, wantBody: 10, handlerOK: true,
 		},
 		{
 			name: "caller's timeout cancels the handler's context",
@@ -182,7 +188,7 @@ func TestInProcessLimits(t *testing.T) {
 				<-r.Context().Done()
 				seen <- r.Context().Err()
 			},
-			opts: harness.ClientOptions{Timeout: 30 * time.Millisecond}, wantErr: "timeout after 30ms",
+			opts: client.ClientOptions{Timeout: 30 * time.Millisecond}, wantErr: "timeout after 30ms",
 		},
 		{
 			name: "a panic is a failed request, not a crash",
@@ -213,7 +219,7 @@ func TestInProcessLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			seen := make(chan error, 1)
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.handler(w, r, seen) })
-			tc.opts.Transport = &harness.InProcessTransport{Handler: h, MaxBody: tc.maxBody}
+			tc.opts.Transport = &client.InProcessTransport{Handler: h, MaxBody: tc.maxBody}
 			c, base := clientFor(t, h, true, tc.opts)
 			x := c.Do(context.Background(), alice, "GET", base+"/x")
 			assert.Contains(t, x.Err, tc.wantErr)
@@ -235,17 +241,17 @@ func TestInProcessLimits(t *testing.T) {
 // TestInProcessFindsWhatLoopbackFinds runs the demo API in vulnerable mode
 // both ways with one seed: the same findings, the same requests.
 func TestInProcessFindsWhatLoopbackFinds(t *testing.T) {
-	var reps [2]*harness.Report
+	var reps [2]*report.Report
 	for i, inProcess := range []bool{false, true} {
-		cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
+		cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
 		require.NoError(t, err)
 		cfg.Seed = 20261129
-		opts := harness.Options{Fixture: fixtures.Handler, FixtureMode: harness.FixtureVulnerable}
-		harness.NewConsole(io.Discard, false).Run("demo", func(tb harness.TB) {
+		opts := engine.Options{Fixture: fixtures.Handler, FixtureMode: config.FixtureVulnerable}
+		engine.NewConsole(io.Discard, false).Run("demo", func(tb engine.TB) {
 			if inProcess {
-				h, herr := fixtures.Handler("demo", harness.FixtureVulnerable)
+				h, herr := fixtures.Handler("demo", config.FixtureVulnerable)
 				require.NoError(t, herr)
-				reps[i], err = harness.RunHandler(context.Background(), cfg, h, opts, tb)
+				reps[i], err = engine.RunHandler(context.Background(), cfg, h, opts, tb)
 			} else {
 				reps[i], err = harness.RunConfig(context.Background(), cfg, opts, tb)
 			}
@@ -254,7 +260,7 @@ func TestInProcessFindsWhatLoopbackFinds(t *testing.T) {
 		require.NotNil(t, reps[i])
 	}
 	loop, inproc := reps[0], reps[1]
-	assert.Equal(t, harness.InProcessBaseURL, inproc.BaseURL)
+	assert.Equal(t, client.InProcessBaseURL, inproc.BaseURL)
 	require.NotEmpty(t, loop.Findings, "the vulnerable demo has planted flaws")
 	assert.Equal(t, findingKeys(loop), findingKeys(inproc))
 	assert.Equal(t, loop.Stats.Requests, inproc.Stats.Requests)
@@ -264,7 +270,7 @@ func TestInProcessFindsWhatLoopbackFinds(t *testing.T) {
 }
 
 // findingKeys is each finding without its origin-bearing fields (URL, curl).
-func findingKeys(r *harness.Report) []string {
+func findingKeys(r *report.Report) []string {
 	var out []string
 	for _, f := range r.Findings {
 		ev, err := json.Marshal(f.Evidence)

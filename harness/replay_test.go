@@ -6,11 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bolaharness/bolaharness/fixtures"
-	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/specs"
 )
 
@@ -18,12 +22,12 @@ import (
 func unsetEnv(string) (string, bool) { return "", false }
 
 // demoScan prepares the embedded demo API in the given mode.
-func demoScan(t *testing.T, mode string, seed int64) *harness.Scan {
+func demoScan(t *testing.T, mode string, seed int64) *engine.Scan {
 	t.Helper()
-	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, unsetEnv)
+	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, unsetEnv)
 	require.NoError(t, err)
 	cfg.Seed = seed
-	s, err := harness.Prepare(cfg, harness.Options{Fixture: fixtures.Handler, FixtureMode: mode})
+	s, err := engine.Prepare(cfg, engine.Options{Fixture: fixtures.Handler, FixtureMode: mode})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	return s
@@ -31,21 +35,21 @@ func demoScan(t *testing.T, mode string, seed int64) *harness.Scan {
 
 func TestReplayFindings(t *testing.T) {
 	ctx := context.Background()
-	rep := demoScan(t, harness.FixtureVulnerable, 11).Run(ctx, harness.NewConsole(io.Discard, false))
-	byKind := map[string]harness.Finding{}
+	rep := demoScan(t, config.FixtureVulnerable, 11).Run(ctx, engine.NewConsole(io.Discard, false))
+	byKind := map[string]report.Finding{}
 	for _, f := range rep.Findings {
 		if _, ok := byKind[f.Kind]; !ok {
 			byKind[f.Kind] = f
 		}
 	}
 	require.GreaterOrEqual(t, len(byKind), 4, "the demo plants several kinds of flaw")
-	again := demoScan(t, harness.FixtureVulnerable, rep.Seed)
-	fixed := demoScan(t, harness.FixtureFixed, rep.Seed)
+	again := demoScan(t, config.FixtureVulnerable, rep.Seed)
+	fixed := demoScan(t, config.FixtureFixed, rep.Seed)
 	require.NotEqual(t, rep.BaseURL, again.BaseURL(), "a new fixture server listens elsewhere")
 	for kind, f := range byKind {
 		t.Run(kind, func(t *testing.T) {
 			require.NotEmpty(t, f.Control, "a finding records the victim's control request")
-			require.Equal(t, harness.Remediation(kind), f.Remediation)
+			require.Equal(t, report.Remediation(kind), f.Remediation)
 
 			res, err := again.Replay(ctx, f, rep.BaseURL)
 			require.NoError(t, err)
@@ -57,7 +61,7 @@ func TestReplayFindings(t *testing.T) {
 
 			res, err = fixed.Replay(ctx, f, rep.BaseURL)
 			require.NoError(t, err)
-			assert.Equal(t, harness.Safe, res.Verdict.Outcome, "fixed: %+v", res.Verdict)
+			assert.Equal(t, oracle.Safe, res.Verdict.Outcome, "fixed: %+v", res.Verdict)
 
 			// A report written before findings carried their control.
 			old := f
@@ -70,16 +74,16 @@ func TestReplayFindings(t *testing.T) {
 }
 
 func TestReplayErrors(t *testing.T) {
-	s := demoScan(t, harness.FixtureVulnerable, 3)
-	good := harness.Finding{Operation: "GET /invoices/{invoice_id}", Parameter: "invoice_id", Attacker: "alice", Victim: "bob", URL: "http://127.0.0.1:1/invoices/8"}
+	s := demoScan(t, config.FixtureVulnerable, 3)
+	good := report.Finding{Operation: "GET /invoices/{invoice_id}", Parameter: "invoice_id", Attacker: "alice", Victim: "bob", URL: "http://127.0.0.1:1/invoices/8"}
 	cases := []struct {
 		name   string
-		change func(*harness.Finding)
+		change func(*report.Finding)
 		want   string
 	}{
-		{"operation not in the plan", func(f *harness.Finding) { f.Operation = "GET /nothing/{id}" }, "-config"},
-		{"parameter not an id", func(f *harness.Finding) { f.Parameter = "page" }, `parameter "page"`},
-		{"unknown user", func(f *harness.Finding) { f.Victim = "mallory" }, `"mallory"`},
+		{"operation not in the plan", func(f *report.Finding) { f.Operation = "GET /nothing/{id}" }, "-config"},
+		{"parameter not an id", func(f *report.Finding) { f.Parameter = "page" }, `parameter "page"`},
+		{"unknown user", func(f *report.Finding) { f.Victim = "mallory" }, `"mallory"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

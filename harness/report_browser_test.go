@@ -13,18 +13,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // The matrix colours of templates/report.html.tmpl, as a screenshot has them.
 var cellColours = map[string][3]uint8{
-	harness.CellLeak:      {0xd1, 0x24, 0x2f},
-	harness.CellDenied:    {0x2d, 0xa4, 0x4e},
-	harness.CellPublic:    {0x21, 0x8b, 0xff},
-	harness.CellNoVerdict: {0xbf, 0x87, 0x00},
+	report.CellLeak:      {0xd1, 0x24, 0x2f},
+	report.CellDenied:    {0x2d, 0xa4, 0x4e},
+	report.CellPublic:    {0x21, 0x8b, 0xff},
+	report.CellNoVerdict: {0xbf, 0x87, 0x00},
 }
 
 // chromium finds Debian's chromium (installed by .ci/run), or skips.
@@ -59,7 +59,7 @@ func runChromium(t *testing.T, bin string, args ...string) []byte {
 
 // matrixCounts counts the report's matrix cells by outcome, as the page
 // lays them out: Report.Matrix plus a public row per public operation.
-func matrixCounts(r *harness.Report) map[string]int {
+func matrixCounts(r *report.Report) map[string]int {
 	counts := map[string]int{}
 	pairs := map[string]bool{}
 	for _, c := range r.Matrix {
@@ -68,7 +68,7 @@ func matrixCounts(r *harness.Report) map[string]int {
 	}
 	for _, s := range r.Skipped {
 		if strings.HasPrefix(s.Why, "public") {
-			counts[harness.CellPublic] += len(pairs)
+			counts[report.CellPublic] += len(pairs)
 		}
 	}
 	return counts
@@ -80,14 +80,14 @@ func TestHTMLReportInChromium(t *testing.T) {
 	page := filepath.Join(t.TempDir(), "report.html")
 	require.NoError(t, r.WriteHTML(page))
 	counts := matrixCounts(r)
-	require.Positive(t, counts[harness.CellLeak])
-	require.Positive(t, counts[harness.CellDenied])
+	require.Positive(t, counts[report.CellLeak])
+	require.Positive(t, counts[report.CellDenied])
 
 	t.Run("script draws the matrix and a cell shows its evidence", func(t *testing.T) {
 		dom := string(runChromium(t, bin, "--dump-dom", "file://"+page+"#c0-0"))
 		want := fmt.Sprintf(`data-rendered="cells=%d leak=%d denied=%d public=%d no-verdict=%d"`,
-			len(r.Matrix)+counts[harness.CellPublic], counts[harness.CellLeak], counts[harness.CellDenied],
-			counts[harness.CellPublic], counts[harness.CellNoVerdict])
+			len(r.Matrix)+counts[report.CellPublic], counts[report.CellLeak], counts[report.CellDenied],
+			counts[report.CellPublic], counts[report.CellNoVerdict])
 		assert.Contains(t, dom, want, "the page's script ran over every cell")
 		detail := regexp.MustCompile(`(?s)<div id="detail"[^>]*>(.*?)</div>`).FindStringSubmatch(dom)
 		require.Len(t, detail, 2, "the detail panel is in the DOM")

@@ -12,12 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // update rewrites the golden files: go test ./harness -run Golden -update
@@ -26,14 +28,14 @@ var update = flag.Bool("update", false, "rewrite the golden report files in test
 // goldenReport is a report made from a real demo scan (seed 42), trimmed
 // to five operations, with no-verdict cases and a warning added by hand
 // so that every section of every format shows.
-func goldenReport(t *testing.T) *harness.Report {
+func goldenReport(t *testing.T) *report.Report {
 	t.Helper()
-	r, err := harness.ReadReport(filepath.Join("testdata", "golden", "report.json"))
+	r, err := report.ReadReport(filepath.Join("testdata", "golden", "report.json"))
 	require.NoError(t, err)
 	return r
 }
 
-func render(t *testing.T, r *harness.Report, format string) []byte {
+func render(t *testing.T, r *report.Report, format string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	switch format {
@@ -86,7 +88,7 @@ func sarifSchema(t *testing.T) *jsonschema.Schema {
 
 func TestSARIFSchema(t *testing.T) {
 	sch := sarifSchema(t)
-	empty := &harness.Report{Version: harness.ReportVersion, Findings: []harness.Finding{}, Skipped: []harness.Skip{}}
+	empty := &report.Report{Version: report.ReportVersion, Findings: []report.Finding{}, Skipped: []plan.Skip{}}
 	golden := goldenReport(t)
 	cases := []struct {
 		name   string
@@ -195,12 +197,12 @@ func TestSARIFContent(t *testing.T) {
 	l := readSARIF(t, data)
 	run := l.Runs[0]
 	assert.Equal(t, "2.1.0", l.Version)
-	assert.Equal(t, harness.ToolName, run.Tool.Driver.Name)
+	assert.Equal(t, report.ToolName, run.Tool.Driver.Name)
 
 	// One rule per kind of flaw, each filed under CWE-639 and OWASP API1:2023
 	// with the fix for that kind in its help.
-	require.Len(t, run.Tool.Driver.Rules, len(harness.FlawKinds()))
-	for i, k := range harness.FlawKinds() {
+	require.Len(t, run.Tool.Driver.Rules, len(report.FlawKinds()))
+	for i, k := range report.FlawKinds() {
 		rule := run.Tool.Driver.Rules[i]
 		assert.Equal(t, "bola/"+k.Kind, rule.ID)
 		assert.Contains(t, rule.Help.Text, k.Remediation)
@@ -220,7 +222,7 @@ func TestSARIFContent(t *testing.T) {
 		require.Len(t, res.Locations, 1)
 		assert.Equal(t, f.Origin.File, res.Locations[0].Physical.Artifact.URI)
 		assert.Equal(t, f.Origin.Line, res.Locations[0].Physical.Region.StartLine)
-		assert.Equal(t, harness.Fingerprint(f), res.Finger[harness.FingerprintKey])
+		assert.Equal(t, report.Fingerprint(f), res.Finger[report.FingerprintKey])
 		assert.Contains(t, res.Message.Text, f.Curl)
 		assert.Equal(t, f.Operation, res.Properties["operation"])
 	}
@@ -231,26 +233,26 @@ func TestSARIFContent(t *testing.T) {
 }
 
 func TestFingerprintStableAcrossRuns(t *testing.T) {
-	base := harness.Finding{Operation: "GET /invoices/{invoice_id}", Parameter: "invoice_id", Attacker: "alice", Victim: "bob",
+	base := report.Finding{Operation: "GET /invoices/{invoice_id}", Parameter: "invoice_id", Attacker: "alice", Victim: "bob",
 		Kind: "swap", URL: "http://127.0.0.1:40001/invoices/8", Value: "8", Mutation: "swap"}
 	cases := []struct {
 		name   string
-		change func(*harness.Finding)
+		change func(*report.Finding)
 		same   bool
 	}{
-		{"another port", func(f *harness.Finding) { f.URL = "http://127.0.0.1:40002/invoices/8" }, true},
-		{"another seed's mutation", func(f *harness.Finding) { f.Value, f.Mutation = "08", "leading-zeros" }, true},
-		{"another attacker", func(f *harness.Finding) { f.Attacker = "carol" }, false},
-		{"another victim", func(f *harness.Finding) { f.Victim = "carol" }, false},
-		{"another kind", func(f *harness.Finding) { f.Kind = "normalisation" }, false},
-		{"another parameter", func(f *harness.Finding) { f.Parameter = "id" }, false},
-		{"another operation", func(f *harness.Finding) { f.Operation = "GET /v1/invoices/{invoice_id}" }, false},
+		{"another port", func(f *report.Finding) { f.URL = "http://127.0.0.1:40002/invoices/8" }, true},
+		{"another seed's mutation", func(f *report.Finding) { f.Value, f.Mutation = "08", "leading-zeros" }, true},
+		{"another attacker", func(f *report.Finding) { f.Attacker = "carol" }, false},
+		{"another victim", func(f *report.Finding) { f.Victim = "carol" }, false},
+		{"another kind", func(f *report.Finding) { f.Kind = "normalisation" }, false},
+		{"another parameter", func(f *report.Finding) { f.Parameter = "id" }, false},
+		{"another operation", func(f *report.Finding) { f.Operation = "GET /v1/invoices/{invoice_id}" }, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := base
 			c.change(&f)
-			assert.Equal(t, c.same, harness.Fingerprint(f) == harness.Fingerprint(base))
+			assert.Equal(t, c.same, report.Fingerprint(f) == report.Fingerprint(base))
 		})
 	}
 }
@@ -261,7 +263,7 @@ func TestSARIFLevels(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.severity, func(t *testing.T) {
-			r := &harness.Report{Version: 1, Findings: []harness.Finding{{Operation: "GET /x/{id}", Kind: "swap", Severity: c.severity}}}
+			r := &report.Report{Version: 1, Findings: []report.Finding{{Operation: "GET /x/{id}", Kind: "swap", Severity: c.severity}}}
 			data, err := r.MarshalSARIF()
 			require.NoError(t, err)
 			assert.Equal(t, c.level, readSARIF(t, data).Runs[0].Results[0].Level)
@@ -270,11 +272,11 @@ func TestSARIFLevels(t *testing.T) {
 }
 
 func TestMarkdownEscapesCells(t *testing.T) {
-	hostile := harness.Finding{Operation: "GET /notes/{id}", Parameter: "id", Attacker: "alice", Victim: "bob", Kind: "swap",
+	hostile := report.Finding{Operation: "GET /notes/{id}", Parameter: "id", Attacker: "alice", Victim: "bob", Kind: "swap",
 		Value: "7", Status: 200, Severity: "high",
-		Evidence: []harness.Evidence{{Path: "$.body", Value: "a | b\n<img src=x onerror=alert(1)> `tick`", Why: "victim's | text"}},
+		Evidence: []oracle.Evidence{{Path: "$.body", Value: "a | b\n<img src=x onerror=alert(1)> `tick`", Why: "victim's | text"}},
 		Curl:     "curl 'http://h/notes/7|x'"}
-	r := &harness.Report{Version: 1, Findings: []harness.Finding{hostile}}
+	r := &report.Report{Version: 1, Findings: []report.Finding{hostile}}
 	var b bytes.Buffer
 	require.NoError(t, r.Markdown(&b))
 	md := b.String()
@@ -291,13 +293,13 @@ func TestMarkdownEscapesCells(t *testing.T) {
 	// closed early because backticks are replaced.
 	assert.Contains(t, row, "`a \\| b <img src=x onerror=alert(1)> 'tick'`")
 	assert.Contains(t, row, "(victim's \\| text)")
-	assert.Contains(t, md, harness.Remediation("swap"))
+	assert.Contains(t, md, report.Remediation("swap"))
 }
 
 func TestMarkdownCapsLongTables(t *testing.T) {
-	r := &harness.Report{Version: 1}
+	r := &report.Report{Version: 1}
 	for i := 0; i < 230; i++ {
-		r.Findings = append(r.Findings, harness.Finding{Operation: "GET /x/{id}", Kind: "swap", Value: "v"})
+		r.Findings = append(r.Findings, report.Finding{Operation: "GET /x/{id}", Kind: "swap", Value: "v"})
 	}
 	var b bytes.Buffer
 	require.NoError(t, r.Markdown(&b))
@@ -308,7 +310,7 @@ func TestMarkdownCapsLongTables(t *testing.T) {
 
 func TestHTMLSelfContained(t *testing.T) {
 	r := goldenReport(t)
-	r.Findings[0].Evidence = append(r.Findings[0].Evidence, harness.Evidence{Path: "$.note", Value: `<script>alert("x")</script>`, Why: "hostile"})
+	r.Findings[0].Evidence = append(r.Findings[0].Evidence, oracle.Evidence{Path: "$.note", Value: `<script>alert("x")</script>`, Why: "hostile"})
 	var b bytes.Buffer
 	require.NoError(t, r.HTML(&b))
 	page := b.String()
@@ -318,7 +320,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	assert.False(t, strings.Contains(page, `<script>alert("x")</script>`), "response values are escaped")
 	assert.True(t, strings.Contains(page, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`))
 	for _, k := range []string{"swap", "nested-scope", "normalisation"} {
-		assert.True(t, strings.Contains(page, html.EscapeString(harness.Remediation(k))), "the fix for %s is on the page", k)
+		assert.True(t, strings.Contains(page, html.EscapeString(report.Remediation(k))), "the fix for %s is on the page", k)
 	}
 }
 

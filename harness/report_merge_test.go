@@ -5,17 +5,17 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // split cuts a report in two by operation, as two shards of the scan
 // would have reported it; the stats are divided so that they add up.
-func split(r *harness.Report, first map[string]bool) (*harness.Report, *harness.Report) {
-	a := &harness.Report{Version: r.Version, Seed: r.Seed, BaseURL: r.BaseURL, Config: r.Config, Spec: r.Spec, Skipped: r.Skipped, Warnings: r.Warnings}
-	b := &harness.Report{Version: r.Version, Seed: r.Seed, BaseURL: r.BaseURL, Config: r.Config, Spec: r.Spec, Skipped: r.Skipped, Warnings: r.Warnings}
+func split(r *report.Report, first map[string]bool) (*report.Report, *report.Report) {
+	a := &report.Report{Version: r.Version, Seed: r.Seed, BaseURL: r.BaseURL, Config: r.Config, Spec: r.Spec, Skipped: r.Skipped, Warnings: r.Warnings}
+	b := &report.Report{Version: r.Version, Seed: r.Seed, BaseURL: r.BaseURL, Config: r.Config, Spec: r.Spec, Skipped: r.Skipped, Warnings: r.Warnings}
 	for _, f := range r.Findings {
 		if first[f.Operation] {
 			a.Findings = append(a.Findings, f)
@@ -37,9 +37,9 @@ func split(r *harness.Report, first map[string]bool) (*harness.Report, *harness.
 			b.NoVerdicts = append(b.NoVerdicts, nv)
 		}
 	}
-	a.Stats = harness.Stats{Operations: 2, Requests: 100, DurationMs: 1000, Cases: 60, Leaks: 5, Safe: 50, NoVerdict: 0, NotSent: 5}
+	a.Stats = report.Stats{Operations: 2, Requests: 100, DurationMs: 1000, Cases: 60, Leaks: 5, Safe: 50, NoVerdict: 0, NotSent: 5}
 	s := r.Stats
-	b.Stats = harness.Stats{Operations: s.Operations - 2, Requests: s.Requests - 100, DurationMs: s.DurationMs - 1000, Cases: s.Cases - 60,
+	b.Stats = report.Stats{Operations: s.Operations - 2, Requests: s.Requests - 100, DurationMs: s.DurationMs - 1000, Cases: s.Cases - 60,
 		Leaks: s.Leaks - 5, Safe: s.Safe - 50, NoVerdict: s.NoVerdict, NotSent: s.NotSent - 5}
 	return a, b
 }
@@ -52,7 +52,7 @@ func TestMergeTwoHalvesEqualsWhole(t *testing.T) {
 	})
 	require.NotEmpty(t, a.Findings)
 	require.NotEmpty(t, b.Findings)
-	merged, err := harness.MergeReports(a, b)
+	merged, err := report.MergeReports(a, b)
 	require.NoError(t, err)
 	assert.Equal(t, whole.Findings, merged.Findings)
 	assert.Equal(t, whole.Skipped, merged.Skipped)
@@ -65,7 +65,7 @@ func TestMergeTwoHalvesEqualsWhole(t *testing.T) {
 
 func TestMergeOverlap(t *testing.T) {
 	r := goldenReport(t)
-	twice, err := harness.MergeReports(r, r)
+	twice, err := report.MergeReports(r, r)
 	require.NoError(t, err)
 	assert.Equal(t, r.Findings, twice.Findings, "the same finding in two shards is reported once")
 	assert.Equal(t, r.Skipped, twice.Skipped)
@@ -78,12 +78,12 @@ func TestMergeOverlap(t *testing.T) {
 }
 
 func TestMergeCellOutcomes(t *testing.T) {
-	cell := func(outcome string, cases, leaks, nv int) harness.MatrixCell {
-		return harness.MatrixCell{Operation: "GET /x/{id}", Attacker: "a", Victim: "b", Outcome: outcome, Cases: cases, Leaks: leaks, NoVerdict: nv}
+	cell := func(outcome string, cases, leaks, nv int) report.MatrixCell {
+		return report.MatrixCell{Operation: "GET /x/{id}", Attacker: "a", Victim: "b", Outcome: outcome, Cases: cases, Leaks: leaks, NoVerdict: nv}
 	}
 	cases := []struct {
 		name string
-		a, b harness.MatrixCell
+		a, b report.MatrixCell
 		want string
 	}{
 		{"a leak anywhere is a leak", cell("denied", 4, 0, 0), cell("leak", 4, 1, 0), "leak"},
@@ -92,7 +92,7 @@ func TestMergeCellOutcomes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, err := harness.MergeReports(&harness.Report{Version: 1, Matrix: []harness.MatrixCell{c.a}}, &harness.Report{Version: 1, Matrix: []harness.MatrixCell{c.b}})
+			m, err := report.MergeReports(&report.Report{Version: 1, Matrix: []report.MatrixCell{c.a}}, &report.Report{Version: 1, Matrix: []report.MatrixCell{c.b}})
 			require.NoError(t, err)
 			require.Len(t, m.Matrix, 1)
 			assert.Equal(t, c.want, m.Matrix[0].Outcome)
@@ -101,17 +101,17 @@ func TestMergeCellOutcomes(t *testing.T) {
 }
 
 func TestMergeDisagreementsAndErrors(t *testing.T) {
-	a := &harness.Report{Version: 1, Seed: 1, BaseURL: "http://127.0.0.1:1"}
-	b := &harness.Report{Version: 1, Seed: 2, BaseURL: "http://127.0.0.1:2"}
-	m, err := harness.MergeReports(a, b)
+	a := &report.Report{Version: 1, Seed: 1, BaseURL: "http://127.0.0.1:1"}
+	b := &report.Report{Version: 1, Seed: 2, BaseURL: "http://127.0.0.1:2"}
+	m, err := report.MergeReports(a, b)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), m.Seed)
 	require.Len(t, m.Warnings, 2)
 	assert.Contains(t, m.Warnings[0], "seed (1, 2)")
 
-	_, err = harness.MergeReports()
+	_, err = report.MergeReports()
 	assert.ErrorContains(t, err, "no report")
-	_, err = harness.MergeReports(a, &harness.Report{Version: 9})
+	_, err = report.MergeReports(a, &report.Report{Version: 9})
 	assert.ErrorContains(t, err, "version 9")
 }
 
@@ -125,11 +125,11 @@ func TestReadReportErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, c.name+".json")
 			require.NoError(t, os.WriteFile(path, []byte(c.content), 0o644))
-			_, err := harness.ReadReport(path)
+			_, err := report.ReadReport(path)
 			require.ErrorContains(t, err, c.want)
 			assert.ErrorContains(t, err, path, "the error names the file")
 		})
 	}
-	_, err := harness.ReadReport(filepath.Join(dir, "missing.json"))
+	_, err := report.ReadReport(filepath.Join(dir, "missing.json"))
 	assert.ErrorContains(t, err, "missing.json")
 }

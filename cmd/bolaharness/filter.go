@@ -6,7 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/plan"
 )
 
 // runFilter selects cases the way `go test -run` does: the pattern is split
@@ -41,7 +42,7 @@ func newRunFilter(pattern string) (*runFilter, error) {
 }
 
 // wrap applies the filter to the cases run under t (the config's level).
-func (f *runFilter) wrap(t harness.TB) harness.TB {
+func (f *runFilter) wrap(t engine.TB) engine.TB {
 	if f == nil {
 		return t
 	}
@@ -65,7 +66,7 @@ func (f *runFilter) operations() int {
 // keepSkips drops the "no case could be built" entries of operations the
 // filter entered but left no parameter of: they were not attacked because
 // of -run, not because of the API.
-func (f *runFilter) keepSkips(skips []harness.Skip, plan harness.Plan) []harness.Skip {
+func (f *runFilter) keepSkips(skips []plan.Skip, plan plan.Plan) []plan.Skip {
 	if f == nil {
 		return skips
 	}
@@ -122,7 +123,7 @@ const paramLevel = 2
 
 // filterTB is a TB whose nested cases pass through the filter.
 type filterTB struct {
-	harness.TB
+	engine.TB
 	f     *runFilter
 	level int
 	op    string // the operation this case is under
@@ -130,7 +131,7 @@ type filterTB struct {
 
 // Run runs fn only when name matches the pattern's part for this level;
 // a case left out counts as passed, as in go test.
-func (t *filterTB) Run(name string, fn func(harness.TB)) bool {
+func (t *filterTB) Run(name string, fn func(engine.TB)) bool {
 	selected := t.level >= len(t.f.parts) || t.f.parts[t.level].MatchString(name)
 	op := t.op
 	switch t.level {
@@ -145,5 +146,5 @@ func (t *filterTB) Run(name string, fn func(harness.TB)) bool {
 	if !selected {
 		return true
 	}
-	return t.TB.Run(name, func(c harness.TB) { fn(&filterTB{TB: c, f: t.f, level: t.level + 1, op: op}) })
+	return t.TB.Run(name, func(c engine.TB) { fn(&filterTB{TB: c, f: t.f, level: t.level + 1, op: op}) })
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/report"
 )
 
 var mergeHelp = verbHelp{
@@ -34,16 +34,16 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "merge: name at least one output: -o out.json, -sarif, -markdown or -html (see bolaharness merge -h)")
 		return exitUsage
 	}
-	var reports []*harness.Report
+	var reports []*report.Report
 	for _, path := range fs.Args() {
-		r, err := harness.ReadReport(path)
+		r, err := report.ReadReport(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 			return exitUsage
 		}
 		reports = append(reports, r)
 	}
-	merged, err := harness.MergeReports(reports...)
+	merged, err := report.MergeReports(reports...)
 	if err == nil {
 		err = out.write(merged, stderr)
 	}

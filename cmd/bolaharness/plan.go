@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/spec"
 )
 
 var planHelp = verbHelp{
@@ -79,32 +81,32 @@ func parseMethods(v string) []string {
 // harvesting plan (which listings would be read as each user, and which
 // GETs are refused as unsafe).
 type planOutput struct {
-	harness.Plan
-	Harvest *harness.HarvestPlan `json:"harvest,omitempty"`
+	plan.Plan
+	Harvest *plan.HarvestPlan `json:"harvest,omitempty"`
 }
 
 func makePlan(specPath, configPath string, methods []string) (planOutput, error) {
 	if configPath == "" {
-		spec, err := harness.LoadSpec(specPath)
+		spec, err := spec.LoadSpec(specPath)
 		if err != nil {
 			return planOutput{}, err
 		}
-		hp := harness.PlanHarvest(spec, nil)
-		return planOutput{Plan: harness.ConfigPlan(spec, &harness.Config{Methods: methods}), Harvest: &hp}, nil
+		hp := plan.PlanHarvest(spec, nil)
+		return planOutput{Plan: plan.ConfigPlan(spec, &config.Config{Methods: methods}), Harvest: &hp}, nil
 	}
-	cfg, err := harness.LoadConfig(configPath, nil)
+	cfg, err := config.LoadConfig(configPath, nil)
 	if err != nil {
 		return planOutput{}, err
 	}
 	if len(methods) > 0 {
 		cfg.Methods = methods
 	}
-	spec, err := harness.LoadSpec(cfg.Spec)
+	spec, err := spec.LoadSpec(cfg.Spec)
 	if err != nil {
 		return planOutput{}, err
 	}
-	hp := harness.PlanHarvest(spec, cfg)
-	return planOutput{Plan: harness.ConfigPlan(spec, cfg), Harvest: &hp}, nil
+	hp := plan.PlanHarvest(spec, cfg)
+	return planOutput{Plan: plan.ConfigPlan(spec, cfg), Harvest: &hp}, nil
 }
 
 func printPlan(w io.Writer, out planOutput) {
@@ -132,7 +134,7 @@ func printPlan(w io.Writer, out planOutput) {
 
 // printHarvest shows which listings would be read as each user before the
 // attack, and which GETs are never called.
-func printHarvest(w io.Writer, h harness.HarvestPlan) {
+func printHarvest(w io.Writer, h plan.HarvestPlan) {
 	if !h.Enabled {
 		fmt.Fprintf(w, "\nharvest: %s\n", h.Why)
 		return

@@ -10,7 +10,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/report"
 )
 
 // exitReplayUnjudged is replay's status when no finding still leaks but
@@ -70,7 +73,7 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 
 // replayReport sends the chosen findings of the report again.
 func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) int {
-	rep, err := harness.ReadReport(path)
+	rep, err := report.ReadReport(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -80,17 +83,17 @@ func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return exitUsage
 	}
-	if err := checkChoice("-fixture-mode", s.fixtureMode, "", harness.FixtureVulnerable, harness.FixtureFixed); err != nil {
+	if err := checkChoice("-fixture-mode", s.fixtureMode, "", config.FixtureVulnerable, config.FixtureFixed); err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return exitUsage
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, config.EnvConfig), s.fixtureMode, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
 	}
 	cfg.Seed = rep.Seed // the same decoys and draws as the run that found them
-	scan, err := harness.Prepare(cfg, opts)
+	scan, err := engine.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -104,10 +107,10 @@ func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) 
 // numbered is a finding with its number in the report.
 type numbered struct {
 	n int
-	f harness.Finding
+	f report.Finding
 }
 
-func pickFindings(rep *harness.Report, which string) ([]numbered, error) {
+func pickFindings(rep *report.Report, which string) ([]numbered, error) {
 	if len(rep.Findings) == 0 {
 		return nil, fmt.Errorf("the report has no findings: nothing to replay")
 	}
@@ -127,7 +130,7 @@ func pickFindings(rep *harness.Report, which string) ([]numbered, error) {
 
 // replayFindings replays each finding and prints its verdict; the status
 // is 1 when one still leaks, 2 when none leaks but one got no verdict.
-func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report, fs []numbered, stdout, stderr io.Writer) int {
+func replayFindings(ctx context.Context, scan *engine.Scan, rep *report.Report, fs []numbered, stdout, stderr io.Writer) int {
 	leaks, unjudged := 0, 0
 	for _, nf := range fs {
 		res, err := scan.Replay(ctx, nf.f, rep.BaseURL)
@@ -138,9 +141,9 @@ func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report
 		}
 		printReplay(stdout, nf.n, res)
 		switch res.Verdict.Outcome {
-		case harness.Leak:
+		case oracle.Leak:
 			leaks++
-		case harness.NoVerdict:
+		case oracle.NoVerdict:
 			unjudged++
 		}
 	}
@@ -154,9 +157,9 @@ func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report
 	return exitClean
 }
 
-func printReplay(w io.Writer, n int, res harness.ReplayResult) {
+func printReplay(w io.Writer, n int, res engine.ReplayResult) {
 	f := res.Finding
-	state := map[harness.Outcome]string{harness.Leak: "STILL LEAKS", harness.Safe: "fixed", harness.NoVerdict: "no verdict"}[res.Verdict.Outcome]
+	state := map[oracle.Outcome]string{oracle.Leak: "STILL LEAKS", oracle.Safe: "fixed", oracle.NoVerdict: "no verdict"}[res.Verdict.Outcome]
 	fmt.Fprintf(w, "finding %d (%s): %s %s→%s %s=%s: %s\n", n, f.Kind, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, state)
 	fmt.Fprintf(w, "    sent as %s: %s%s → status %d\n", f.Attacker, res.URL, carried(res.Request), res.Status)
 	if res.Control != "" {
@@ -171,7 +174,7 @@ func printReplay(w io.Writer, n int, res harness.ReplayResult) {
 	if res.StillLeaks() {
 		fix := f.Remediation
 		if fix == "" {
-			fix = harness.Remediation(f.Kind)
+			fix = report.Remediation(f.Kind)
 		}
 		fmt.Fprintf(w, "    fix: %s\n", fix)
 	}
@@ -179,7 +182,7 @@ func printReplay(w io.Writer, n int, res harness.ReplayResult) {
 
 // carried is what a request sent besides its URL (the id-carrying headers,
 // the JSON body), for ids outside the URL; "" otherwise.
-func carried(r *harness.SentRequest) string {
+func carried(r *report.SentRequest) string {
 	if r == nil {
 		return ""
 	}

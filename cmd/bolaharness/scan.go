@@ -9,8 +9,12 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/bolaharness/bolaharness/fixtures"
-	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/specs"
 )
 
@@ -63,7 +67,7 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scan: unexpected argument %q (flags come before arguments; see bolaharness scan -h)\n", fs.Arg(0))
 		return exitUsage
 	}
-	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	s.out.json = envDefault(s.out.json, config.EnvReport)
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
@@ -78,10 +82,10 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 
 // runScan loads the config and runs it; the report is nil on a usage or
 // config error (then code says so).
-func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
+func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
 	filter, err := newRunFilter(s.run)
 	if err == nil {
-		err = checkChoice("-fixture-mode", s.fixtureMode, "", harness.FixtureVulnerable, harness.FixtureFixed)
+		err = checkChoice("-fixture-mode", s.fixtureMode, "", config.FixtureVulnerable, config.FixtureFixed)
 	}
 	if err == nil {
 		err = checkChoice("-progress", s.progress, "auto", "always", "never")
@@ -95,7 +99,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		live = newLiveLine(stderr, time.Now)
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, config.EnvConfig), s.fixtureMode, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -113,7 +117,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		live.tick(tickEvery)
 		defer live.close()
 	}
-	scan, err := harness.Prepare(cfg, opts)
+	scan, err := engine.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -121,8 +125,8 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	defer scan.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var rep *harness.Report
-	harness.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t harness.TB) {
+	var rep *report.Report
+	engine.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t engine.TB) {
 		rep = scan.Run(ctx, filter.wrap(t))
 	})
 	if filter != nil {
@@ -136,32 +140,32 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 // named: the demo starts on loopback in vulnerable mode (unless mode says
 // otherwise) so that a newcomer sees real findings. mode, when set,
 // overrides the fixtureMode of configs that start a fixture API.
-func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.Options, error) {
-	opts := harness.Options{
+func scanConfig(path, mode string, stderr io.Writer) (*config.Config, engine.Options, error) {
+	opts := engine.Options{
 		Fixture:     fixtures.Handler,
 		FixtureMode: mode,
 		Log:         func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) },
 	}
 	if path != "" {
-		cfg, err := harness.LoadConfig(path, nil)
+		cfg, err := config.LoadConfig(path, nil)
 		return cfg, opts, err
 	}
 	if opts.FixtureMode == "" {
-		opts.FixtureMode = harness.FixtureVulnerable
+		opts.FixtureMode = config.FixtureVulnerable
 	}
 	fmt.Fprintf(stderr, "no -config given: scanning the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
-	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
+	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
 	return cfg, opts, err
 }
 
 // scanShard reads -shard, else $BOLA_SHARD; neither means the whole run.
-func scanShard(flagValue string) (harness.Shard, error) {
+func scanShard(flagValue string) (plan.Shard, error) {
 	if flagValue == "" {
-		return harness.ShardFromEnv(nil)
+		return plan.ShardFromEnv(nil)
 	}
-	sh, err := harness.ParseShard(flagValue)
+	sh, err := plan.ParseShard(flagValue)
 	if err != nil {
-		return harness.Shard{}, fmt.Errorf("-shard: %w", err)
+		return plan.Shard{}, fmt.Errorf("-shard: %w", err)
 	}
 	return sh, nil
 }

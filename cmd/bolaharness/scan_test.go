@@ -11,10 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/report"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/bolaharness/bolaharness/harness"
 )
 
 // view is what one report format says: the findings (operation, parameter,
@@ -35,7 +36,7 @@ func (v *view) sorted() []string {
 }
 
 func jsonView(t *testing.T, path string) view {
-	r, err := harness.ReadReport(path)
+	r, err := report.ReadReport(path)
 	require.NoError(t, err)
 	v := view{counts: map[string]int64{"findings": int64(len(r.Findings)), "operations": int64(r.Stats.Operations),
 		"skipped": int64(len(r.Skipped)), "cases": int64(r.Stats.Cases), "leaks": int64(r.Stats.Leaks), "safe": int64(r.Stats.Safe),
@@ -150,13 +151,13 @@ func TestFormatsAgree(t *testing.T) {
 	}
 	t.Logf("JSON, SARIF, Markdown and HTML agree: %v", want.counts)
 
-	r, err := harness.ReadReport(p("r.json"))
+	r, err := report.ReadReport(p("r.json"))
 	require.NoError(t, err)
 	page, err := os.ReadFile(p("r.html"))
 	require.NoError(t, err)
 	leakCells := 0
 	for _, c := range r.Matrix {
-		if c.Outcome == harness.CellLeak {
+		if c.Outcome == report.CellLeak {
 			leakCells++
 		}
 	}
@@ -212,8 +213,8 @@ func TestShardsMergeIntoTheWhole(t *testing.T) {
 var loopback = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 
 // load reads a report and takes the demo API's origin out of its URLs.
-func load(t *testing.T, path string) *harness.Report {
-	r, err := harness.ReadReport(path)
+func load(t *testing.T, path string) *report.Report {
+	r, err := report.ReadReport(path)
 	require.NoError(t, err)
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -228,7 +229,7 @@ func load(t *testing.T, path string) *harness.Report {
 func demoOperations(t *testing.T) []string {
 	code, out, errOut := cli(t, "plan", "-spec", filepath.Join("..", "..", "specs", "demo.yaml"), "-format", "json")
 	require.Equal(t, exitClean, code, errOut)
-	var plan harness.Plan
+	var plan plan.Plan
 	require.NoError(t, json.Unmarshal([]byte(out), &plan))
 	var names []string
 	for _, op := range plan.Operations {

@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/bolaharness/bolaharness/harness/internal/sortedkeys"
+
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/spec"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Which ids a user has for an id parameter. Path ids come from the
+// config's owns (or harvesting). Outside the path the same holds, keyed by
+// the parameter's name (a header's case-insensitively, a body field's by
+// pointer or key); an owner reference without owns (`user_id`, `username`,
+// `X-Account-Id`, an added ?user_id) takes the user's own identity value
+// whose key matches: the handler looks the data up by the owner itself.
+
+// idsOf returns u's ids for p: owns first, then a matching identity value.
+func idsOf(u *config.User, p spec.IDParam) []string {
+	if ids := ownedIDs(u, p); len(ids) > 0 {
+		return ids
+	}
+	if p.In == openapi3.ParameterInPath {
+		return nil
+	}
+	if v := identityFor(u, p); v != "" {
+		return []string{v}
+	}
+	return nil
+}
+
+// ownedIDs are u's ids for p from owns alone (configured or harvested):
+// the only ids writes are ever sent to.
+func ownedIDs(u *config.User, p spec.IDParam) []string {
+	if ids := u.Owns[p.Scope]; p.Scope != "" && len(ids) > 0 {
+		return ids // a path-scoped key wins over the bare parameter name
+	}
+	if ids := u.Owns[p.Name]; len(ids) > 0 {
+		return ids
+	}
+	switch p.In {
+	case openapi3.ParameterInHeader:
+		for _, k := range sortedkeys.Of(u.Owns) {
+			if spec.HeaderKeyEqual(k, p.Name) {
+				return u.Owns[k]
+			}
+		}
+	case spec.InBody:
+		return u.Owns[spec.LastToken(p)]
+	}
+	return nil
+}
+
+// identityFor is u's identity value that p refers to, or "": the value
+// whose key reads like p's name (user_id ↔ userId), else by p's last word:
+// an id-like name takes identity id (or a key ending in id), a name-like
+// one username, login, handle or name, an email-like one email.
+func identityFor(u *config.User, p spec.IDParam) string {
+	name := spec.LastToken(p)
+	if !spec.OwnerLikeName(name) && !(p.In == openapi3.ParameterInQuery && p.Name == spec.AddedParamName) {
+		return ""
+	}
+	words := spec.NameWords(name)
+	if len(words) > 1 && words[0] == "x" {
+		words = words[1:]
+	}
+	keys := sortedkeys.Of(u.Identity)
+	for _, k := range keys {
+		if strings.Join(spec.NameWords(k), "_") == strings.Join(words, "_") {
+			return u.Identity[k]
+		}
+	}
+	var prefer []string
+	switch last := words[len(words)-1]; {
+	case last == "email":
+		prefer = []string{"email"}
+	case last == "name" || last == "username" || last == "login" || last == "handle":
+		prefer = []string{"username", "login", "handle", "name"}
+	default: // id, uuid, a bare owner word, …_by
+		prefer = []string{"id", "user_id", "uid", "sub", "username"}
+	}
+	for _, want := range prefer {
+		for _, k := range keys {
+			if strings.Join(spec.NameWords(k), "_") == want {
+				return u.Identity[k]
+			}
+		}
+	}
+	if words[len(words)-1] == "id" {
+		return idLikeIdentity(u, keys)
+	}
+	return ""
+}
+
+// idLikeIdentity is the value of the one identity key that ends in id
+// (customerId, account_id), or "" when there is none or several.
+func idLikeIdentity(u *config.User, keys []string) string {
+	var found []string
+	for _, k := range keys {
+		if w := spec.NameWords(k); len(w) > 0 && w[len(w)-1] == "id" {
+			found = append(found, u.Identity[k])
+		}
+	}
+	sort.Strings(found)
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}

@@ -1,0 +1,242 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/plan"
+	"github.com/bolaharness/bolaharness/harness/report"
+	"github.com/bolaharness/bolaharness/harness/spec"
+)
+
+// Options is what a driver hands the engine besides the config; the zero
+// value works.
+type Options struct {
+	// Fixture builds an embedded fixture API by name and mode, for configs
+	// with a `fixture:` key; the drivers pass the fixtures package's registry.
+	Fixture func(name, mode string) (http.Handler, error)
+	// FixtureMode overrides the config's fixtureMode when not "".
+	FixtureMode string
+	// Oracle judges exchanges; nil means MarkerOracle.
+	Oracle oracle.Oracle
+	// Log receives progress and warning lines; nil discards them.
+	Log func(format string, args ...any)
+	// Progress, when set, is called before the first operation and after
+	// each one with the operations done, their total, the requests sent and
+	// the findings so far: the CLI draws its live progress line from it.
+	Progress func(done, total int, requests int64, findings int)
+	// Transport replaces the network transport (in-process runs, tests).
+	Transport http.RoundTripper
+	// Shard runs only this part of the operations (CI jobs); the zero
+	// value runs them all. RunFile fills it from BOLA_SHARD when unset.
+	Shard plan.Shard
+	// Handler, when set, serves every request in process (no socket) at
+	// InProcessBaseURL; it replaces a fixture and Transport (inprocess.go).
+	Handler http.Handler
+}
+
+// Scan is one prepared run of one config: spec loaded, plan made, client
+// and (for fixture configs) the fixture API started. Close releases it.
+type Scan struct {
+	Cfg     *config.Config
+	Spec    *spec.Spec
+	plan    plan.Plan
+	client  *client.Client
+	oracle  oracle.Oracle
+	baseURL string
+	seed    int64
+	server  *httptest.Server
+	// fixtureMode is the mode the fixture API runs in ("" without one).
+	fixtureMode string
+	memo        *client.Memo
+	Log         func(format string, args ...any)
+	progress    func(done, total int, requests int64, findings int)
+	rec         *recorder
+	harvested   *report.HarvestReport  // the harvest of the run (harvest.go)
+	created     []report.CreatedObject // objects created as their owners (create.go)
+	writes      writeLedger            // writes sent and undone (write_restore.go)
+	sends       sendMemo               // reads with a header or body, sent once (send_memo.go)
+}
+
+// Prepare loads the config's spec, plans the attack and builds the client.
+// It sends nothing.
+func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
+	spec, err := config.LoadSpecBounded(cfg, config.LoadConfigSpec)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scan{Cfg: cfg, Spec: spec, oracle: opts.Oracle, Log: opts.Log, memo: client.NewMemo()}
+	if s.oracle == nil {
+		s.oracle = oracle.MarkerOracle{}
+	}
+	if s.Log == nil {
+		s.Log = func(string, ...any) {}
+	}
+	if s.progress = opts.Progress; s.progress == nil {
+		s.progress = func(int, int, int64, int) {}
+	}
+	s.plan = opts.Shard.Apply(plan.ConfigPlan(spec, cfg))
+	if s.seed = cfg.Seed; s.seed == 0 {
+		s.seed = newSeed()
+	}
+	if err := s.startTarget(opts); err != nil {
+		return nil, err
+	}
+	co := client.ClientOptionsFor(cfg, s.baseURL)
+	co.Transport = opts.Transport
+	if opts.Handler != nil {
+		co.Transport = inProcessTransport(opts.Handler, co)
+	}
+	s.client, err = client.NewClient(co)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%s: %w", cfg.File, err)
+	}
+	s.rec = newRecorder(s)
+	if err := s.prepareStaging(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// startTarget settles the base URL: a fixture API started on loopback, the
+// config's baseURL, or the spec's first absolute server.
+func (s *Scan) startTarget(opts Options) error {
+	cfg := s.Cfg
+	if opts.Handler != nil {
+		s.startInProcess()
+		return nil
+	}
+	if cfg.Fixture != "" {
+		if opts.Fixture == nil {
+			return fmt.Errorf("%s: fixture: %q needs a driver that knows the embedded fixture APIs (run it through go test or the CLI)", cfg.File, cfg.Fixture)
+		}
+		mode := cfg.FixtureMode
+		if opts.FixtureMode != "" {
+			mode = opts.FixtureMode
+		}
+		s.fixtureMode = mode
+		h, err := opts.Fixture(cfg.Fixture, mode)
+		if err != nil {
+			return fmt.Errorf("%s: fixture: %w", cfg.File, err)
+		}
+		s.server = httptest.NewServer(h)
+		s.baseURL = s.WithServerPath(s.server.URL)
+		return nil
+	}
+	if cfg.BaseURL != "" {
+		s.baseURL = s.WithServerPath(strings.TrimRight(cfg.BaseURL, "/"))
+		return nil
+	}
+	for _, srv := range s.Spec.Servers {
+		if u, err := url.Parse(srv); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			s.baseURL = strings.TrimRight(srv, "/")
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: baseURL: not set and the spec %s has no absolute http(s) server; set baseURL in the config or export BOLA_BASE_URL", cfg.File, cfg.Spec)
+}
+
+// Close stops the fixture API, if one was started.
+func (s *Scan) Close() {
+	if s.server != nil {
+		s.server.Close()
+	}
+}
+
+// Plan is what the scan will attack and what it leaves out.
+func (s *Scan) Plan() plan.Plan { return s.plan }
+
+// Seed is the run's seed; BOLA_SEED set to it replays the run.
+func (s *Scan) Seed() int64 { return s.seed }
+
+// BaseURL is the origin every request goes to.
+func (s *Scan) BaseURL() string { return s.baseURL }
+
+// Run attacks every planned operation as every user against every other
+// user, reporting each case into t, and returns the report.
+func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
+	start := time.Now()
+	ctx, cancel := s.budgetContext(ctx)
+	defer cancel()
+	t.Logf("seed %d (replay: BOLA_SEED=%d); base URL %s; %d operations to attack, %d left out",
+		s.seed, s.seed, s.baseURL, len(s.plan.Operations), len(s.plan.Skipped))
+	for _, w := range s.plan.Warnings {
+		s.Log("warning: %s", w)
+	}
+	// Harvest first: the attack runs with the ids found in the listings
+	// wherever the config lists none.
+	s.Cfg, s.harvested = s.harvest(ctx, t)
+	s.Cfg = s.createObjects(ctx, t, s.Cfg, s.harvested)
+	s.progress(0, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
+	for i, op := range s.plan.Operations {
+		if why := s.stopReason(ctx); why != "" {
+			s.rec.skip(op.Operation, "not attacked: "+why)
+			continue
+		}
+		before := s.client.Requests()
+		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(client.WithOperation(ctx, op.Operation), t, op) })
+		s.rec.operationRequests(op.Operation, s.client.Requests()-before)
+		s.Log("[%d/%d] %s: %d requests, %d findings so far", i+1, len(s.plan.Operations), op.Operation,
+			s.client.Requests()-before, s.rec.findingCount())
+		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
+	}
+	created := s.deleteCreated(ctx, t)
+	rep := s.rec.report(time.Since(start))
+	rep.Harvest = s.harvested
+	rep.Created = created
+	rep.Warnings = append(rep.Warnings, s.runWarnings(ctx, time.Since(start))...)
+	return rep
+}
+
+// attackOperation runs every attacker-vs-victim pair on one operation.
+func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperation) {
+	ran := false
+	var why string
+	for i := range s.Cfg.Users {
+		for j := range s.Cfg.Users {
+			a, v := &s.Cfg.Users[i], &s.Cfg.Users[j]
+			if i == j {
+				continue
+			}
+			t.Run(a.Name+"-vs-"+v.Name, func(t TB) {
+				for _, p := range op.IDs {
+					t.Run(spec.ParamTestName(p), func(t TB) {
+						ok, reason := s.attackParam(ctx, t, newGroup(s, op, p, a, v))
+						ran = ran || ok
+						if why == "" {
+							why = reason
+						}
+					})
+				}
+			})
+		}
+	}
+	if !ran {
+		s.rec.skip(op.Operation, "no case could be built: "+why)
+	}
+}
+
+// newSeed picks a random non-zero seed.
+func newSeed() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return time.Now().UnixNano()
+	}
+	s := int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+	if s == 0 {
+		s = 1
+	}
+	return s
+}

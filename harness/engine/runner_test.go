@@ -1,0 +1,241 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/spec"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// recTB records what the engine reports, by case name.
+type recTB struct {
+	mu     *sync.Mutex
+	name   string
+	errors map[string]string
+	skips  map[string]string
+	logs   *strings.Builder
+}
+
+func newRecTB() *recTB {
+	return &recTB{mu: &sync.Mutex{}, errors: map[string]string{}, skips: map[string]string{}, logs: &strings.Builder{}}
+}
+
+func (r *recTB) Helper()      {}
+func (r *recTB) Name() string { return r.name }
+func (r *recTB) Logf(f string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.logs, f+"\n", a...)
+}
+func (r *recTB) Errorf(f string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors[r.name] += fmt.Sprintf(f, a...)
+}
+func (r *recTB) Skip(a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skips[r.name] = fmt.Sprint(a...)
+}
+func (r *recTB) Run(name string, f func(TB)) bool {
+	child := *r
+	child.name = strings.TrimPrefix(r.name+"/"+name, "/")
+	f(&child)
+	return true
+}
+
+// thingsAPI serves /things/{id}: ids 1-2 are alice's, 3-4 bob's; with
+// checked, another user's thing is a 404.
+func thingsAPI(checked bool) http.Handler {
+	owner := map[string]string{"1": "alice", "2": "alice", "3": "bob", "4": "bob"}
+	tokens := map[string]string{"Bearer tok-alice": "alice", "Bearer tok-bob": "bob"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller := tokens[r.Header.Get("Authorization")]
+		if caller == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		id := strings.TrimPrefix(r.URL.Path, "/things/")
+		o, ok := owner[id]
+		if !ok || (checked && o != caller) {
+			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if err := json.NewEncoder(w).Encode(map[string]any{"id": id, "ownerEmail": o + "@things.test", "name": "thing " + id}); err != nil {
+			panic(err)
+		}
+	})
+}
+
+func thingsConfig(t *testing.T, base string) *config.Config {
+	t.Helper()
+	spec, err := filepath.Abs("../testdata/runner/things.yaml")
+	require.NoError(t, err)
+	yaml := fmt.Sprintf(`spec: %s
+baseURL: %s
+rate: 0
+seed: 99
+users:
+  - {name: alice, token: tok-alice, identity: {email: alice@things.test}, owns: {thingId: [1, 2]}}
+  - {name: bob, token: tok-bob, identity: {email: bob@things.test}, owns: {thingId: [3, 4]}}
+`, spec, base)
+	cfg, err := config.ParseConfig("things.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
+	return cfg
+}
+
+func TestScanFindsSwapsAndNamesSubtests(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, tb)
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 4, "each user reads both of the other's things: %+v", rep.Findings)
+	msg, ok := tb.errors["getThing/alice-vs-bob/thingId/swap=3"]
+	require.True(t, ok, "subtest names follow <operation>/<attacker>-vs-<victim>/<param>/<case>; got %v", keys(tb.errors))
+	assert.Contains(t, msg, `$.ownerEmail = "bob@things.test"`)
+	assert.Contains(t, msg, `-H "Authorization: Bearer $ALICE_TOKEN"`)
+	assert.Contains(t, msg, "BOLA_SEED=99")
+	for _, out := range append(values(tb.errors), tb.logs.String()) {
+		assert.NotContains(t, out, "tok-alice")
+		assert.NotContains(t, out, "tok-bob")
+	}
+	js, err := json.Marshal(rep)
+	require.NoError(t, err)
+	assert.NotContains(t, string(js), "tok-")
+	assert.Equal(t, "GET /public/{page}", rep.Skipped[0].Operation)
+	assert.Positive(t, rep.Stats.NotSent, "variants of a leaking swap are not sent")
+	// 4 plain swaps, each user's 2 own objects asked for once (a user's own
+	// object serves both as the attacker's baseline and as the victim's
+	// control), one decoy per attacker and one HEAD of the victim's first
+	// object per attacker; the variants of a leaking swap were never sent.
+	assert.Equal(t, int64(4+4+2+2), rep.Stats.Requests)
+}
+
+func TestScanFixedAPIIsClean(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(true))
+	defer srv.Close()
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, tb)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Empty(t, tb.errors)
+	assert.Positive(t, rep.Stats.Safe)
+}
+
+func TestScanTargetDownIsNoVerdict(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	tb := newRecTB()
+	cfg := thingsConfig(t, base)
+	cfg.Cases = 4
+	rep, err := RunConfig(context.Background(), cfg, Options{}, tb)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Positive(t, rep.Stats.NoVerdict)
+	assert.Zero(t, rep.Stats.Safe, "a failed request is never counted safe")
+	for name, why := range tb.skips {
+		if strings.Count(name, "/") == 4 {
+			assert.Contains(t, why, "no verdict", name)
+		}
+	}
+}
+
+func TestRunPatternSelectsOneCase(t *testing.T) {
+	assert.Equal(t, `^TestBOLA$/^demo$/^neighbour\+1=8$`, RunPattern("TestBOLA/demo/neighbour+1=8"))
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func values(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestScanCatchAllAnswerIsNotALeak: a front end that answers every path
+// with the same page (a single-page app's index.html) is not leaking, even
+// for an attacker who owns nothing to compare with.
+func TestScanCatchAllAnswerIsNotALeak(t *testing.T) {
+	page := "<!doctype html><html><head><title>Things</title></head><body><div id=root></div></body></html>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	cfg.Users[0].Owns = nil // alice owns nothing: only the decoy tells her answers apart
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+}
+
+func TestScanSkipsOperationsDeclaredPublic(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	cfg.Public = []string{"getThing", "GET /nothing/{x}"}
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	assert.Empty(t, rep.Findings)
+	assert.Zero(t, rep.Stats.Requests)
+	var why []string
+	for _, s := range rep.Skipped {
+		why = append(why, s.Operation+": "+s.Why)
+	}
+	assert.Contains(t, strings.Join(why, "\n"), "GET /things/{thingId}: public by design")
+	assert.Contains(t, strings.Join(rep.Warnings, "\n"), `public: "GET /nothing/{x}" matches no attacked operation`)
+}
+
+// TestScanOwnsKeyedByPath: an owns key that is a path template gives ids
+// to that path's parameter alone (APIs that name every id {id}).
+func TestScanOwnsKeyedByPath(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	cfg := thingsConfig(t, srv.URL)
+	for i := range cfg.Users {
+		u := &cfg.Users[i]
+		u.Owns = map[string][]string{"/things/{thingId}": u.Owns["thingId"], "thingId": {"999"}}
+	}
+	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 4, "the scoped ids win over the bare name's: %+v", rep.Findings)
+	for _, f := range rep.Findings {
+		assert.NotEqual(t, "999", f.Value)
+	}
+	assert.Equal(t, "/a/{id}", spec.ScopeOf("/a/{id}/b/{bid}", "id"))
+	assert.Equal(t, "/a/{id}/b/{bid}", spec.ScopeOf("/a/{id}/b/{bid}", "bid"))
+	assert.Equal(t, "", spec.ScopeOf("/a/{id}", "other"))
+}
+
+func TestFindingConfidence(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, newRecTB())
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, ConfidenceCertain, rep.Findings[0].Confidence, "the victim's email came back")
+	assert.Equal(t, ConfidenceFirm, Confidence([]oracle.Evidence{{Path: "$.memo", Value: "Consulting March", Why: "content of bob's own response, absent from alice's objects (2 of 2 distinguishing values)"}}))
+}

@@ -1,0 +1,15 @@
+package plan
+
+import (
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/spec"
+)
+
+// ConfigPlan is the plan a scan of cfg makes from spec: the config's
+// methods and owns keys, without the operations it declares public and
+// without GETs that read like actions. Prepare and the CLI's plan verb
+// share it, so `plan` shows what `scan` attacks.
+func ConfigPlan(spec *spec.Spec, cfg *config.Config) Plan {
+	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys()})
+	return applyActions(applyPublic(plan, cfg.Public), cfg.Actions)
+}
