@@ -37,22 +37,28 @@ type Outcome struct {
 }
 
 // attackParam draws the group's cases, runs them and reports each as a
-// subtest. It reports whether any case was built, and if not, why.
-func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
+// subtest. It tells tried whether any case was built ("") or why none was,
+// always before it calls Skip: testing's Skip ends the goroutine, so nothing
+// after it runs, and a reason returned after Skip would be lost.
+func (s *Scan) attackParam(ctx context.Context, t TB, g *group, tried func(why string)) {
 	if g.why != "" {
+		tried(g.why)
 		t.Skip("not attacked: " + g.why)
-		return false, g.why
+		return
 	}
 	if g.op.Write != nil {
-		return s.attackWrite(ctx, t, g)
+		s.attackWrite(ctx, t, g, tried)
+		return
 	}
 	cases := g.cases()
 	if len(cases) == 0 {
 		why := fmt.Sprintf("no ids to try: %s owns no %q listed in the config and no numeric id of either user has neighbours to try; list ids under owns.%s",
 			g.v.Name, g.p.Name, g.p.Name)
+		tried(why)
 		t.Skip(why)
-		return false, why
+		return
 	}
+	tried("")
 	own := g.own(ctx)
 	results := s.runCases(ctx, g, cases, own)
 	for _, r := range results {
@@ -64,7 +70,6 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group) (bool, string) {
 		name = r.via.prefix() + name
 		t.Run(name, func(t TB) { s.reportCase(t, g, r) })
 	}
-	return true, ""
 }
 
 // runCases sends the plain swaps first; when one leaks, the variants are not

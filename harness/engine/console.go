@@ -3,12 +3,15 @@ package engine
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 )
 
 // Console is the TB the CLI reports into: leaks are printed with their
-// evidence; with Verbose, safe and unjudged cases are printed too.
+// evidence; with Verbose, safe and unjudged cases are printed too. It keeps
+// testing's rules, so that the CLI and go test run the engine alike: Run
+// runs f in a goroutine of its own and waits, and Skip ends that goroutine.
 type Console struct {
 	w       io.Writer
 	verbose bool
@@ -16,26 +19,14 @@ type Console struct {
 	failed  bool
 	parent  *Console
 	mu      *sync.Mutex
-	sum     *ConsoleSummary
-}
-
-// ConsoleSummary counts what a Console saw.
-type ConsoleSummary struct {
-	Failed, Skipped, Passed int
 }
 
 var _ TB = (*Console)(nil)
 
-// NewConsole returns a root Console writing to w.
+// NewConsole returns a root Console writing to w. Call its Run before
+// anything else: Skip on the root would end the caller's goroutine.
 func NewConsole(w io.Writer, verbose bool) *Console {
-	return &Console{w: w, verbose: verbose, mu: &sync.Mutex{}, sum: &ConsoleSummary{}}
-}
-
-// Summary returns the counts of cases seen so far (leaf cases only).
-func (c *Console) Summary() ConsoleSummary {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return *c.sum
+	return &Console{w: w, verbose: verbose, mu: &sync.Mutex{}}
 }
 
 // Helper implements TB; it does nothing outside tests.
@@ -57,45 +48,44 @@ func (c *Console) Errorf(format string, args ...any) {
 	c.print("", "--- LEAK: "+c.name, indent(fmt.Sprintf(format, args...), "    "))
 }
 
-// Skip implements TB: printed only when verbose.
+// Skip implements TB: printed only when verbose; then, as testing's Skip
+// does, it ends the goroutine Run started, so no code after it runs.
 func (c *Console) Skip(args ...any) {
-	c.mu.Lock()
-	c.sum.Skipped++
-	c.mu.Unlock()
 	if c.verbose {
 		c.print("", "--- SKIP: "+c.name, indent(fmt.Sprint(args...), "    "))
 	}
+	runtime.Goexit()
 }
 
-// Run implements TB: f runs at once, in this goroutine.
+// Run implements TB: f runs in a goroutine of its own, and Run waits for it
+// to return or to end with Skip.
 func (c *Console) Run(name string, f func(TB)) bool {
 	full := name
 	if c.name != "" {
 		full = c.name + "/" + name
 	}
-	child := &Console{w: c.w, verbose: c.verbose, name: full, parent: c, mu: c.mu, sum: c.sum}
-	f(child)
+	child := &Console{w: c.w, verbose: c.verbose, name: full, parent: c, mu: c.mu}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(child)
+	}()
+	<-done
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return !child.failed
 }
 
-// Failed reports whether any case under c leaked.
-func (c *Console) Failed() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.failed
-}
-
+// mark records a leak on c and every case above it.
 func (c *Console) mark(failed bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if failed {
-		c.sum.Failed++
-	}
 	for p := c; p != nil; p = p.parent {
 		p.failed = p.failed || failed
 	}
 }
 
+// print writes one block under the lock, so concurrent cases do not interleave.
 func (c *Console) print(prefix, head, body string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -106,6 +96,7 @@ func (c *Console) print(prefix, head, body string) {
 	fmt.Fprintf(c.w, "%s%s\n%s\n", prefix, head, body)
 }
 
+// indent prefixes every line of s with pad.
 func indent(s, pad string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {

@@ -213,11 +213,12 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperati
 			t.Run(a.Name+"-vs-"+v.Name, func(t TB) {
 				for _, p := range op.IDs {
 					t.Run(spec.ParamTestName(p), func(t TB) {
-						ok, reason := s.attackParam(ctx, t, newGroup(s, op, p, a, v))
-						ran = ran || ok
-						if why == "" {
-							why = reason
-						}
+						s.attackParam(ctx, t, newGroup(s, op, p, a, v), func(reason string) {
+							ran = ran || reason == ""
+							if why == "" {
+								why = reason
+							}
+						})
 					})
 				}
 			})

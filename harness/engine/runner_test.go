@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -44,15 +46,27 @@ func (r *recTB) Errorf(f string, a ...any) {
 	defer r.mu.Unlock()
 	r.errors[r.name] += fmt.Sprintf(f, a...)
 }
+
+// Skip records the reason and ends the goroutine, as testing's Skip does:
+// an engine that reads a result after Skip fails these tests as it would
+// fail under go test.
 func (r *recTB) Skip(a ...any) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.skips[r.name] = fmt.Sprint(a...)
+	r.mu.Unlock()
+	runtime.Goexit()
 }
+
+// Run runs f in a goroutine of its own and waits, as testing's Run does.
 func (r *recTB) Run(name string, f func(TB)) bool {
 	child := *r
 	child.name = strings.TrimPrefix(r.name+"/"+name, "/")
-	f(&child)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(&child)
+	}()
+	<-done
 	return true
 }
 
@@ -238,4 +252,39 @@ func TestFindingConfidence(t *testing.T) {
 	require.NotEmpty(t, rep.Findings)
 	assert.Equal(t, ConfidenceCertain, rep.Findings[0].Confidence, "the victim's email came back")
 	assert.Equal(t, ConfidenceFirm, Confidence([]oracle.Evidence{{Path: "$.memo", Value: "Consulting March", Why: "content of bob's own response, absent from alice's objects (2 of 2 distinguishing values)"}}))
+}
+
+// TestSkipped_ReasonSurvivesSkip pins the reason an operation could not be
+// attacked. The test TB ends the goroutine on Skip as testing's does, so an
+// engine that decided the reason after calling Skip would record an empty
+// one ("no case could be built: ").
+func TestSkipped_ReasonSurvivesSkip(t *testing.T) {
+	srv := httptest.NewServer(thingsAPI(false))
+	defer srv.Close()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(`openapi: 3.0.3
+info: {title: notes, version: "1"}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+security: [{bearer: []}]
+paths:
+  /notes/{noteId}:
+    get:
+      operationId: getNote
+      parameters:
+        - {name: noteId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: a note}
+`), 0o644))
+	cfg, err := config.ParseConfig(filepath.Join(dir, "c.yaml"), []byte("spec: notes.yaml\nbaseURL: "+srv.URL+
+		"\nrate: 0\nusers:\n  - {name: alice, token: tok-alice}\n  - {name: bob, token: tok-bob}\n"), config.MapEnv(nil))
+	require.NoError(t, err)
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), cfg, Options{}, tb)
+	require.NoError(t, err)
+	require.Len(t, rep.Skipped, 1)
+	assert.Equal(t, "GET /notes/{noteId}", rep.Skipped[0].Operation)
+	assert.Contains(t, rep.Skipped[0].Why, "no case could be built: no ids to try: bob owns no \"noteId\"")
+	assert.Contains(t, tb.skips["getNote/alice-vs-bob/noteId"], "no ids to try")
 }
