@@ -12,14 +12,8 @@ import (
 
 	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/harness"
+	"github.com/bolaharness/bolaharness/harness/harnesstest"
 )
-
-// tb adapts *testing.T to the engine's TB; the engine never imports testing.
-type tb struct{ *testing.T }
-
-func (t tb) Run(name string, f func(harness.TB)) bool {
-	return t.T.Run(name, func(t *testing.T) { f(tb{t}) })
-}
 
 func TestBOLA(t *testing.T) {
 	paths, explicit, err := harness.FindConfigs(os.LookupEnv, "fixtures")
@@ -29,7 +23,7 @@ func TestBOLA(t *testing.T) {
 		name := harness.ConfigName(path)
 		t.Run(name, func(t *testing.T) {
 			opts := harness.Options{Fixture: fixtures.Handler, FixtureMode: os.Getenv(harness.EnvFixtureMode), Log: t.Logf}
-			rep, err := harness.RunFile(context.Background(), path, explicit, opts, tb{t})
+			rep, err := harness.RunFile(context.Background(), path, explicit, opts, harnesstest.TB(t))
 			require.NoError(t, err, "config %s", path)
 			if wantReport && report != "" && rep != nil {
 				require.NoError(t, rep.WriteJSON(harness.ReportPath(report, name, len(paths) > 1)))

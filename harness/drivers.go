@@ -12,7 +12,6 @@ import (
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/engine"
 	"github.com/bolaharness/bolaharness/harness/plan"
-	"github.com/bolaharness/bolaharness/harness/report"
 )
 
 // FindConfigs returns the configs to run: the one BOLA_CONFIG names
@@ -42,7 +41,7 @@ func FindConfigs(env func(string) (string, bool), dir string) (paths []string, e
 // that go test and the CLI share. A config whose ${VAR} tokens are unset is
 // skipped with the variable to export, unless it was named explicitly
 // (then it is an error). The report is nil when the config did not run.
-func RunFile(ctx context.Context, path string, explicit bool, opts engine.Options, t engine.TB) (*report.Report, error) {
+func RunFile(ctx context.Context, path string, explicit bool, opts Options, t TB) (*Report, error) {
 	cfg, err := config.LoadConfig(path, nil)
 	var unset *config.UnsetVarError
 	if errors.As(err, &unset) && !explicit {
@@ -73,6 +72,6 @@ func ReportPath(report, name string, several bool) string {
 
 // RunConfig prepares and runs one config into t: the same path RunFile takes
 // once the config is loaded.
-func RunConfig(ctx context.Context, cfg *config.Config, opts engine.Options, t engine.TB) (*report.Report, error) {
+func RunConfig(ctx context.Context, cfg *Config, opts Options, t TB) (*Report, error) {
 	return engine.RunConfig(ctx, cfg, opts, t)
 }

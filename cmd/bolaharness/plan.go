@@ -6,9 +6,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/plan"
-	"github.com/bolaharness/bolaharness/harness/spec"
 )
 
 var planHelp = verbHelp{
@@ -87,12 +87,11 @@ type planOutput struct {
 
 func makePlan(specPath, configPath string, methods []string) (planOutput, error) {
 	if configPath == "" {
-		spec, err := spec.LoadSpec(specPath)
+		bp, err := harness.DraftSpec(specPath, methods)
 		if err != nil {
 			return planOutput{}, err
 		}
-		hp := plan.PlanHarvest(spec, nil)
-		return planOutput{Plan: plan.ConfigPlan(spec, &config.Config{Methods: methods}), Harvest: &hp}, nil
+		return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
 	}
 	cfg, err := config.LoadConfig(configPath, nil)
 	if err != nil {
@@ -101,12 +100,11 @@ func makePlan(specPath, configPath string, methods []string) (planOutput, error)
 	if len(methods) > 0 {
 		cfg.Methods = methods
 	}
-	spec, err := spec.LoadSpec(cfg.Spec)
+	bp, err := harness.Draft(cfg, plan.Shard{})
 	if err != nil {
 		return planOutput{}, err
 	}
-	hp := plan.PlanHarvest(spec, cfg)
-	return planOutput{Plan: plan.ConfigPlan(spec, cfg), Harvest: &hp}, nil
+	return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
 }
 
 func printPlan(w io.Writer, out planOutput) {

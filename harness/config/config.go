@@ -517,3 +517,10 @@ func (c *Config) OwnsKeys() map[string]bool {
 	}
 	return keys
 }
+
+// ForSpec is the config of a run that has only a document: no users, the
+// given methods (nil: GET and HEAD) and defaults elsewhere. `plan -spec`
+// plans with it.
+func ForSpec(path string, methods []string) *Config {
+	return &Config{File: path, Spec: path, Methods: methods}
+}

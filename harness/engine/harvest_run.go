@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"github.com/bolaharness/bolaharness/harness/config"
-	"github.com/bolaharness/bolaharness/harness/plan"
 	"github.com/bolaharness/bolaharness/harness/report"
 )
 
 // harvest runs the harvest plan as every user and returns the config the
 // attack runs with: owns filled from the harvest where the config lists none.
 func (s *Scan) harvest(ctx context.Context, t TB) (*config.Config, *report.HarvestReport) {
-	hp := plan.PlanHarvestWith(s.Spec, s.Cfg, s.plan)
+	hp := s.harvestPlan
 	rep := &report.HarvestReport{Enabled: hp.Enabled, Why: hp.Why, Requests: []report.HarvestRequest{}, Found: []report.HarvestFound{},
 		Refused: hp.Refused, Creation: hp.Creation}
 	if !hp.Enabled || len(hp.Calls) == 0 {

@@ -62,20 +62,41 @@ type Scan struct {
 	Log         func(format string, args ...any)
 	progress    func(done, total int, requests int64, findings int)
 	rec         *recorder
+	harvestPlan plan.HarvestPlan       // what the harvest will read (Draft)
 	harvested   *report.HarvestReport  // the harvest of the run (harvest.go)
 	created     []report.CreatedObject // objects created as their owners (create.go)
 	writes      writeLedger            // writes sent and undone (write_restore.go)
 	sends       sendMemo               // reads with a header or body, sent once (send_memo.go)
 }
 
-// Prepare loads the config's spec, plans the attack and builds the client.
-// It sends nothing.
-func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
-	spec, err := config.LoadSpecBounded(cfg, config.LoadConfigSpec)
+// Blueprint is what a run decides before it sends anything: the spec, the
+// operations to attack and the listings to harvest.
+type Blueprint struct {
+	Spec    *spec.Spec
+	Plan    plan.Plan
+	Harvest plan.HarvestPlan
+}
+
+// Draft loads cfg's spec within the config's size and time bounds and plans
+// the run (the shard's part of it), sending nothing. Prepare and the plan
+// command both start here, so what plan shows is what scan attacks.
+func Draft(cfg *config.Config, shard plan.Shard) (*Blueprint, error) {
+	sp, err := config.LoadSpecBounded(cfg, config.LoadConfigSpec)
 	if err != nil {
 		return nil, err
 	}
-	s := &Scan{Cfg: cfg, Spec: spec, oracle: opts.Oracle, Log: opts.Log, memo: client.NewMemo()}
+	p := shard.Apply(plan.ConfigPlan(sp, cfg))
+	return &Blueprint{Spec: sp, Plan: p, Harvest: plan.PlanHarvestWith(sp, cfg, p)}, nil
+}
+
+// Prepare drafts the run (Draft) and builds the client; for a fixture config
+// it starts the fixture API on loopback. It sends nothing.
+func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
+	bp, err := Draft(cfg, opts.Shard)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scan{Cfg: cfg, Spec: bp.Spec, plan: bp.Plan, harvestPlan: bp.Harvest, oracle: opts.Oracle, Log: opts.Log, memo: client.NewMemo()}
 	if s.oracle == nil {
 		s.oracle = oracle.MarkerOracle{}
 	}
@@ -85,7 +106,6 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	if s.progress = opts.Progress; s.progress == nil {
 		s.progress = func(int, int, int64, int) {}
 	}
-	s.plan = opts.Shard.Apply(plan.ConfigPlan(spec, cfg))
 	if s.seed = cfg.Seed; s.seed == 0 {
 		s.seed = newSeed()
 	}
