@@ -75,6 +75,9 @@ func matrixCounts(r *report.Report) map[string]int {
 }
 
 func TestHTMLReportInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short skips the browser suite (the HTML report in headless Chromium); run go test without -short (CI does) to include it")
+	}
 	bin := chromium(t)
 	r := goldenReport(t)
 	page := filepath.Join(t.TempDir(), "report.html")

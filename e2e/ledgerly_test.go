@@ -1,4 +1,4 @@
-package bolaharness_test
+package e2e
 
 import (
 	"fmt"
@@ -25,11 +25,14 @@ var ledgerlyFlaws = []truthFlaw{
 // examples/ledgerly, over real HTTP in both modes: every read flaw of its
 // ground truth is found, nothing else is flagged, and the fixed mode is clean.
 func TestLedgerlyFlask(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short skips the Flask suite (examples/ledgerly); run go test without -short (CI does) to include it")
+	}
 	python := flaskPython(t)
 	for _, mode := range []string{"vulnerable", "fixed"} {
 		t.Run(mode, func(t *testing.T) {
 			base := startLedgerly(t, python, mode)
-			rep := scanExample(t, "examples/ledgerly/bola.yaml", base, ledgerlyEnv(), nil)
+			rep := scanExample(t, "../examples/ledgerly/bola.yaml", base, ledgerlyEnv(), nil)
 			assertTruth(t, mode, rep, ledgerlyFlaws)
 			if mode == "fixed" {
 				return
@@ -64,6 +67,6 @@ func flaskPython(t *testing.T) string {
 func startLedgerly(t *testing.T, python, mode string) string {
 	t.Helper()
 	port := freePort(t)
-	return startExample(t, "examples/ledgerly", []string{python, "app.py", fmt.Sprint(port)},
+	return startExample(t, "../examples/ledgerly", []string{python, "app.py", fmt.Sprint(port)},
 		[]string{"TARGET_MODE=" + mode, "PYTHONDONTWRITEBYTECODE=1"}, port, "/health")
 }

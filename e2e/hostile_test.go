@@ -1,4 +1,4 @@
-package bolaharness_test
+package e2e
 
 import (
 	"bytes"
@@ -14,6 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/report"
+	"github.com/bolaharness/bolaharness/harness/secret"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -25,8 +30,8 @@ import (
 // it wrote: console (verbose), log lines and the JSON report.
 type hostileRun struct {
 	srv     *hostile.Server
-	cfg     *harness.Config
-	rep     *harness.Report
+	cfg     *config.Config
+	rep     *report.Report
 	console string
 	logs    string
 	json    string
@@ -36,17 +41,17 @@ type hostileRun struct {
 
 // runHostile runs the config against a fresh hostile server; edit may
 // change the parsed config.
-func runHostile(t *testing.T, spec []byte, edit func(*harness.Config)) *hostileRun {
+func runHostile(t *testing.T, spec []byte, edit func(*config.Config)) *hostileRun {
 	t.Helper()
 	srv := hostile.Start()
 	t.Cleanup(srv.Close)
 	env := func(k string) (string, bool) {
-		if k == harness.EnvBaseURL {
+		if k == config.EnvBaseURL {
 			return srv.URL, true
 		}
 		return "", false
 	}
-	cfg, err := harness.ParseConfigEmbedded("fixtures/hostile/config.yaml", hostile.Config, spec, env)
+	cfg, err := config.ParseConfigEmbedded("fixtures/hostile/config.yaml", hostile.Config, spec, env)
 	require.NoError(t, err)
 	if edit != nil {
 		edit(cfg)
@@ -59,16 +64,11 @@ func runHostile(t *testing.T, spec []byte, edit func(*harness.Config)) *hostileR
 		fmt.Fprintf(&logs, f+"\n", a...)
 	}}
 	var out bytes.Buffer
-	console := harness.NewConsole(&out, true)
 	heap := watchHeap()
 	start := time.Now()
 	r := &hostileRun{srv: srv, cfg: cfg}
-	console.Run(cfg.Name, func(tb harness.TB) {
-		r.rep, err = harness.RunConfig(context.Background(), cfg, opts, tb)
-	})
+	r.rep = scan(t, cfg, opts, &out)
 	r.took, r.heap = time.Since(start), heap.stop()
-	require.NoError(t, err)
-	require.NotNil(t, r.rep)
 	data, err := json.Marshal(r.rep)
 	require.NoError(t, err)
 	r.console, r.logs, r.json = out.String(), logs.String(), string(data)
@@ -240,7 +240,7 @@ func TestHostileServer(t *testing.T) {
 // with the breaker off, so only the time budget can end the run.
 func TestHostileStall_TimeBudget(t *testing.T) {
 	const budget = 1500 * time.Millisecond
-	r := runHostile(t, hostile.StallSpec, func(c *harness.Config) {
+	r := runHostile(t, hostile.StallSpec, func(c *config.Config) {
 		c.TimeBudget, c.MaxTimeouts, c.Timeout = budget, -1, 5*time.Second
 	})
 	t.Logf("stalling server: run took %s with a time budget of %s", r.took, budget)
@@ -289,7 +289,7 @@ func containsAny(s string, words []string) bool {
 	return false
 }
 
-func findingOn(rep *harness.Report, op string) *harness.Finding {
+func findingOn(rep *report.Report, op string) *report.Finding {
 	for i := range rep.Findings {
 		if rep.Findings[i].Operation == op {
 			return &rep.Findings[i]
@@ -304,9 +304,9 @@ func findingOn(rep *harness.Report, op string) *harness.Finding {
 func TestHostileBodies_BoundedMemory(t *testing.T) {
 	srv := hostile.Start()
 	t.Cleanup(srv.Close)
-	c, err := harness.NewClient(harness.ClientOptions{BaseURL: srv.URL, RateUnlimited: true, Timeout: 5 * time.Second})
+	c, err := client.NewClient(client.ClientOptions{BaseURL: srv.URL, RateUnlimited: true, Timeout: 5 * time.Second})
 	require.NoError(t, err)
-	alice := &harness.User{Name: "alice", Token: harness.NewSecret(hostile.AliceToken)}
+	alice := &config.User{Name: "alice", Token: secret.NewSecret(hostile.AliceToken)}
 	for _, path := range []string{"/bomb/1", "/endless/1"} {
 		heap := watchHeap()
 		start := time.Now()
@@ -316,7 +316,7 @@ func TestHostileBodies_BoundedMemory(t *testing.T) {
 			path, float64(peak)/(1<<20), float64(heap.alloc)/(1<<20), took.Round(time.Millisecond), len(x.Body))
 		require.Empty(t, x.Err, path)
 		assert.True(t, x.Truncated, path)
-		assert.Len(t, x.Body, harness.DefaultMaxBody, path)
+		assert.Len(t, x.Body, config.DefaultMaxBody, path)
 		assert.Less(t, peak, uint64(16<<20), "%s: peak heap grew by %d MiB", path, peak>>20)
 		assert.Less(t, heap.alloc, uint64(16<<20), "%s: allocated %d MiB", path, heap.alloc>>20)
 		assert.NotEmpty(t, x.Oddity(), "%s: a cut body cannot back a safe verdict", path)

@@ -1,15 +1,16 @@
-package bolaharness_test
+package e2e
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,7 +24,7 @@ type truthFlaw struct{ operation, parameter, kind string }
 // assertTruth checks a scan of an example against its ground truth: in
 // vulnerable mode every flaw found and nothing else flagged; in fixed mode
 // nothing at all.
-func assertTruth(t *testing.T, mode string, rep *harness.Report, flaws []truthFlaw) {
+func assertTruth(t *testing.T, mode string, rep *report.Report, flaws []truthFlaw) {
 	t.Helper()
 	if mode == "fixed" {
 		for _, f := range rep.Findings {
@@ -41,7 +42,7 @@ func assertTruth(t *testing.T, mode string, rep *harness.Report, flaws []truthFl
 	}
 }
 
-func hasFinding(rep *harness.Report, op, param, kind string) bool {
+func hasFinding(rep *report.Report, op, param, kind string) bool {
 	for _, f := range rep.Findings {
 		if f.Operation == op && f.Parameter == param && f.Kind == kind {
 			return true
@@ -52,20 +53,15 @@ func hasFinding(rep *harness.Report, op, param, kind string) bool {
 
 // scanExample loads an example's config with env (plus the base URL and a
 // fixed seed), lets edit change it, and scans through the CLI's assembly path.
-func scanExample(t *testing.T, path, base string, env map[string]string, edit func(*harness.Config)) *harness.Report {
+func scanExample(t *testing.T, path, base string, env map[string]string, edit func(*config.Config)) *report.Report {
 	t.Helper()
-	env[harness.EnvBaseURL], env[harness.EnvSeed] = base, "1129"
-	cfg, err := harness.LoadConfig(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	env[config.EnvBaseURL], env[config.EnvSeed] = base, "1129"
+	cfg, err := config.LoadConfig(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	require.NoError(t, err)
 	if edit != nil {
 		edit(cfg)
 	}
-	var rep *harness.Report
-	harness.NewConsole(io.Discard, false).Run(cfg.Name, func(tb harness.TB) {
-		rep, err = harness.RunConfig(context.Background(), cfg, harness.Options{}, tb)
-	})
-	require.NoError(t, err)
-	return rep
+	return scan(t, cfg, harness.Options{}, nil)
 }
 
 // freePort finds a loopback port nothing listens on.

@@ -1,4 +1,4 @@
-package bolaharness_test
+package e2e
 
 import (
 	"context"
@@ -10,10 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/report"
+	"github.com/bolaharness/bolaharness/harness/spec"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/fixtures/corpus"
 	"github.com/bolaharness/bolaharness/harness"
 )
@@ -29,17 +33,12 @@ var patternKinds = map[string][]string{
 	"parameter-pollution": {"parameter-pollution"}, "added-param": {"added-parameter"}, "write": {"write"},
 }
 
-func scanCorpus(t *testing.T, api corpus.API, mode string) *harness.Report {
+func scanCorpus(t *testing.T, api corpus.API, mode string) *report.Report {
 	t.Helper()
-	cfg, err := harness.ParseConfigEmbedded("fixtures/corpus/"+api.Name+".config.yaml", api.Config, api.Spec, noEnv)
+	cfg, err := config.ParseConfigEmbedded("fixtures/corpus/"+api.Name+".config.yaml", api.Config, api.Spec, noEnv)
 	require.NoError(t, err)
 	cfg.Seed = 1129
-	var rep *harness.Report
-	harness.NewConsole(io.Discard, false).Run(cfg.Name, func(tb harness.TB) {
-		rep, err = harness.RunConfig(context.Background(), cfg, harness.Options{Fixture: fixtures.Handler, FixtureMode: mode}, tb)
-	})
-	require.NoError(t, err)
-	return rep
+	return scan(t, cfg, harness.Options{FixtureMode: mode}, nil)
 }
 
 // TestCorpus runs the harness over every corpus API: every planted flaw is
@@ -74,7 +73,7 @@ func TestCorpus(t *testing.T) {
 	t.Logf("\n| pattern | API | operation | found | requests |\n|---|---|---|---|---|\n%s", strings.Join(rows, "\n"))
 }
 
-func corpusFinding(rep *harness.Report, f corpus.Flaw) *harness.Finding {
+func corpusFinding(rep *report.Report, f corpus.Flaw) *report.Finding {
 	for i, fd := range rep.Findings {
 		if fd.Operation != f.Operation || fd.Parameter != f.Parameter || fd.Attacker != f.Attacker || fd.Victim != f.Victim {
 			continue
@@ -88,7 +87,7 @@ func corpusFinding(rep *harness.Report, f corpus.Flaw) *harness.Finding {
 	return nil
 }
 
-func opRequests(rep *harness.Report, op string) int64 {
+func opRequests(rep *report.Report, op string) int64 {
 	for _, s := range rep.PerOperation {
 		if s.Operation == op {
 			return s.Requests
@@ -97,14 +96,14 @@ func opRequests(rep *harness.Report, op string) int64 {
 	return 0
 }
 
-func yesNo(f *harness.Finding) string {
+func yesNo(f *report.Finding) string {
 	if f == nil {
 		return "**missed**"
 	}
 	return "found (" + f.Mutation + ")"
 }
 
-func flagged(rep *harness.Report, op string) string {
+func flagged(rep *report.Report, op string) string {
 	for _, fd := range rep.Findings {
 		if fd.Operation == op {
 			return "**flagged**"
@@ -126,18 +125,18 @@ func TestCorpus_WritesRestored(t *testing.T) {
 		}
 	}
 	require.Equal(t, "writes", api.Name)
-	spec, err := harness.LoadSpecData("writes.yaml", api.Spec)
+	spec, err := spec.LoadSpecData("writes.yaml", api.Spec)
 	require.NoError(t, err)
 	for _, mode := range []corpus.Mode{corpus.Vulnerable, corpus.Fixed} {
 		t.Run(mode.String(), func(t *testing.T) {
-			cfg, err := harness.ParseConfigEmbedded("fixtures/corpus/writes.config.yaml", api.Config, api.Spec, noEnv)
+			cfg, err := config.ParseConfigEmbedded("fixtures/corpus/writes.config.yaml", api.Config, api.Spec, noEnv)
 			require.NoError(t, err)
 			cfg.Seed = 1129
 			h := api.New(mode)
 			before := objectStates(t, h, cfg, spec)
-			var rep *harness.Report
-			harness.NewConsole(io.Discard, false).Run(cfg.Name, func(tb harness.TB) {
-				rep, err = harness.RunHandler(context.Background(), cfg, h, harness.Options{}, tb)
+			var rep *report.Report
+			engine.NewConsole(io.Discard, false).Run(cfg.Name, func(tb engine.TB) {
+				rep, err = engine.RunHandler(context.Background(), cfg, h, harness.Options{}, tb)
 			})
 			require.NoError(t, err)
 			after := objectStates(t, h, cfg, spec)
@@ -178,7 +177,7 @@ type objectState struct {
 // objectStates reads every object each user owns through every GET of the
 // spec, keyed "<user> <path>"; GETs without path parameters read the
 // caller's own object.
-func objectStates(t *testing.T, h http.Handler, cfg *harness.Config, spec *harness.Spec) map[string]objectState {
+func objectStates(t *testing.T, h http.Handler, cfg *config.Config, spec *spec.Spec) map[string]objectState {
 	t.Helper()
 	out := map[string]objectState{}
 	for _, op := range spec.Operations {

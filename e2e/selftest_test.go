@@ -1,9 +1,10 @@
-package bolaharness_test
+package e2e
 
 import (
-	"context"
-	"io"
 	"testing"
+
+	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,22 +17,13 @@ import (
 
 // scanDemo runs the embedded demo config in mode through the same assembly
 // path as the CLI, reporting into a silent console.
-func scanDemo(t *testing.T, mode string, seed int64) *harness.Report {
+func scanDemo(t *testing.T, mode string, seed int64) *report.Report {
 	t.Helper()
-	cfg, err := harness.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
+	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, noEnv)
 	require.NoError(t, err)
 	cfg.Seed = seed
-	console := harness.NewConsole(io.Discard, false)
-	var rep *harness.Report
-	console.Run(cfg.Name, func(tb harness.TB) {
-		rep, err = harness.RunConfig(context.Background(), cfg, harness.Options{Fixture: fixtures.Handler, FixtureMode: mode}, tb)
-	})
-	require.NoError(t, err)
-	require.NotNil(t, rep)
-	return rep
+	return scan(t, cfg, harness.Options{FixtureMode: mode}, nil)
 }
-
-func noEnv(string) (string, bool) { return "", false }
 
 // TestDemoVulnerableFindsEveryPlantedFlaw is the self-test: every planted
 // flaw is reported with the victim's identity as evidence, and no trap is.
@@ -69,7 +61,7 @@ func TestDemoFixedFindsNothing(t *testing.T) {
 	assert.Positive(t, rep.Stats.Requests)
 }
 
-func findingFor(rep *harness.Report, f demo.Flaw) *harness.Finding {
+func findingFor(rep *report.Report, f demo.Flaw) *report.Finding {
 	for i, fd := range rep.Findings {
 		if fd.Operation == f.Operation && fd.Parameter == f.Parameter && fd.Kind == f.Kind &&
 			fd.Attacker == f.Attacker && fd.Victim == f.Victim {
@@ -79,7 +71,7 @@ func findingFor(rep *harness.Report, f demo.Flaw) *harness.Finding {
 	return nil
 }
 
-func evidenceNames(f *harness.Finding, value string) bool {
+func evidenceNames(f *report.Finding, value string) bool {
 	for _, e := range f.Evidence {
 		if e.Value == value {
 			return true
