@@ -178,7 +178,7 @@ func createBody(op spec.Operation, marker string) (any, bool) {
 	}
 	props, required := spec.ObjectProperties(mutate.WriteSchema(op))
 	for k := range obj {
-		if !required[k] && (spec.OwnerLikeName(k) || words.OwnerLikeKey(k)) {
+		if !required[k] && (words.OwnerLikeName(k) || words.OwnerLikeKey(k)) {
 			delete(obj, k)
 		}
 	}

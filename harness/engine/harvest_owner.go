@@ -12,7 +12,6 @@ import (
 	"github.com/bolaharness/bolaharness/harness/jsonbody"
 	"github.com/bolaharness/bolaharness/harness/plan"
 	"github.com/bolaharness/bolaharness/harness/report"
-	"github.com/bolaharness/bolaharness/harness/spec"
 	"github.com/bolaharness/bolaharness/harness/words"
 )
 
@@ -202,13 +201,13 @@ func (s *sightings) Parents(param, user string) (own, others []string) {
 
 // strongOwnerKeys are fields that plainly name an object's owner, so even
 // a short identity value (user id 2, name "bob") in them names the owner.
-var strongOwnerKeys = spec.WordSet("owner", "ownerid", "ownerusername", "ownername", "ownerlogin", "userid",
+var strongOwnerKeys = words.WordSet("owner", "ownerid", "ownerusername", "ownername", "ownerlogin", "userid",
 	"user", "username", "uid", "createdby", "creatorid", "creator", "authorid", "author", "login",
 	"handle", "holderid", "holder")
 
 // strongOwnerParents are objects whose id-like fields name the owner:
 // {"owner": {"id": 2}}.
-var strongOwnerParents = spec.WordSet("owner", "user", "creator", "author", "createdby", "holder")
+var strongOwnerParents = words.WordSet("owner", "user", "creator", "author", "createdby", "holder")
 
 func strongOwnerLeaf(l jsonbody.Leaf) bool {
 	return strongOwnerKeys[words.NormKey(l.Key)] || (strongOwnerParents[words.NormKey(l.Parent)] && words.IdLikeKey(l.Key))

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/bolaharness/bolaharness/harness/internal/sortedkeys"
 
 	"github.com/bolaharness/bolaharness/harness/config"
@@ -61,21 +63,21 @@ func ownedIDs(u *config.User, p spec.IDParam) []string {
 // one username, login, handle or name, an email-like one email.
 func identityFor(u *config.User, p spec.IDParam) string {
 	name := spec.LastToken(p)
-	if !spec.OwnerLikeName(name) && !(p.In == openapi3.ParameterInQuery && p.Name == spec.AddedParamName) {
+	if !words.OwnerLikeName(name) && !(p.In == openapi3.ParameterInQuery && p.Name == spec.AddedParamName) {
 		return ""
 	}
-	words := spec.NameWords(name)
-	if len(words) > 1 && words[0] == "x" {
-		words = words[1:]
+	ws := words.NameWords(name)
+	if len(ws) > 1 && ws[0] == "x" {
+		ws = ws[1:]
 	}
 	keys := sortedkeys.Of(u.Identity)
 	for _, k := range keys {
-		if strings.Join(spec.NameWords(k), "_") == strings.Join(words, "_") {
+		if strings.Join(words.NameWords(k), "_") == strings.Join(ws, "_") {
 			return u.Identity[k]
 		}
 	}
 	var prefer []string
-	switch last := words[len(words)-1]; {
+	switch last := ws[len(ws)-1]; {
 	case last == "email":
 		prefer = []string{"email"}
 	case last == "name" || last == "username" || last == "login" || last == "handle":
@@ -85,12 +87,12 @@ func identityFor(u *config.User, p spec.IDParam) string {
 	}
 	for _, want := range prefer {
 		for _, k := range keys {
-			if strings.Join(spec.NameWords(k), "_") == want {
+			if strings.Join(words.NameWords(k), "_") == want {
 				return u.Identity[k]
 			}
 		}
 	}
-	if words[len(words)-1] == "id" {
+	if ws[len(ws)-1] == "id" {
 		return idLikeIdentity(u, keys)
 	}
 	return ""
@@ -101,7 +103,7 @@ func identityFor(u *config.User, p spec.IDParam) string {
 func idLikeIdentity(u *config.User, keys []string) string {
 	var found []string
 	for _, k := range keys {
-		if w := spec.NameWords(k); len(w) > 0 && w[len(w)-1] == "id" {
+		if w := words.NameWords(k); len(w) > 0 && w[len(w)-1] == "id" {
 			found = append(found, u.Identity[k])
 		}
 	}

@@ -23,7 +23,7 @@ var harmlessFields = []string{"title", "name", "description", "note", "notes", "
 	"summary", "subject", "memo", "nickname", "displayname", "headline", "caption", "text", "body", "content", "signature"}
 
 // unsafeMarkerWords are words of field names a marker must never touch.
-var unsafeMarkerWords = spec.WordSet("password", "token", "secret", "email", "status", "type", "role", "roles",
+var unsafeMarkerWords = words.WordSet("password", "token", "secret", "email", "status", "type", "role", "roles",
 	"url", "uri", "href", "link", "state", "currency", "locale", "lang", "language", "timezone", "tz", "phone",
 	"kind", "scope", "scopes", "permission", "permissions", "key", "hash", "salt", "otp", "code", "iban", "card")
 
@@ -101,7 +101,7 @@ func MarkerField(obj map[string]any, props map[string]*openapi3.Schema, ids []sp
 	}
 	for _, want := range harmlessFields {
 		for _, k := range cands {
-			if strings.Join(spec.NameWords(k), "") == want {
+			if strings.Join(words.NameWords(k), "") == want {
 				return k
 			}
 		}
@@ -126,13 +126,13 @@ func markerSafe(key string, s *openapi3.Schema, ids []spec.IDParam) bool {
 	if s != nil && (s.ReadOnly || len(s.Enum) > 0 || s.Format != "" || (s.Type != nil && !s.Type.Is(openapi3.TypeString))) {
 		return false
 	}
-	if spec.OwnerLikeName(key) || words.OwnerLikeKey(key) {
+	if words.OwnerLikeName(key) || words.OwnerLikeKey(key) {
 		return false
 	}
 	if _, isID := spec.ClassifyParam(spec.Param{Name: key, In: spec.InBody, Schema: s}, nil, nil); isID {
 		return false
 	}
-	for _, w := range spec.NameWords(key) {
+	for _, w := range words.NameWords(key) {
 		if unsafeMarkerWords[w] {
 			return false
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/bolaharness/bolaharness/harness/internal/sortedkeys"
 
 	"github.com/bolaharness/bolaharness/harness/spec"
@@ -19,7 +21,7 @@ const harvestCorpusDir = "../../../shared/corpus/specs"
 
 // dangerWords are actions that no harvesting GET may name, listed here
 // independently of the harness's own word lists.
-var dangerWords = spec.WordSet("logout", "login", "signout", "signin", "reset", "purge", "delete", "remove",
+var dangerWords = words.WordSet("logout", "login", "signout", "signin", "reset", "purge", "delete", "remove",
 	"create", "createdb", "run", "exec", "execute", "export", "import", "sync", "refresh", "send", "invite",
 	"approve", "cancel", "restart", "shutdown", "migrate", "seed", "drop", "watch", "proxy", "attach",
 	"connect", "kill", "wipe", "truncate", "flush", "revoke", "authorize")
@@ -69,21 +71,21 @@ func TestPlanHarvest_Corpus(t *testing.T) {
 // namesDanger checks a GET against dangerWords: every word of its literal
 // path segments, and the first word of its operationId and summary.
 func namesDanger(op spec.Operation) string {
-	var words []string
+	var ws []string
 	for _, seg := range strings.Split(op.Path, "/") {
 		if !strings.Contains(seg, "{") {
-			words = append(words, spec.NameWords(seg)...)
+			ws = append(ws, words.NameWords(seg)...)
 		}
 	}
-	if w := spec.NameWords(op.ID); len(w) > 0 {
-		words = append(words, w[0])
+	if w := words.NameWords(op.ID); len(w) > 0 {
+		ws = append(ws, w[0])
 	}
 	if op.Raw != nil {
 		if w := strings.Fields(strings.ToLower(op.Raw.Summary)); len(w) > 0 {
-			words = append(words, strings.Trim(w[0], ".,:;()"))
+			ws = append(ws, strings.Trim(w[0], ".,:;()"))
 		}
 	}
-	for _, w := range words {
+	for _, w := range ws {
 		if dangerWords[w] {
 			return w
 		}

@@ -305,7 +305,7 @@ func lastCollection(path string) string {
 // paramResource is the resource a parameter names without its id word:
 // cardId → card, task_gid → task, customer → customer; "" for a bare id.
 func paramResource(name string) string {
-	words := spec.NameWords(name)
+	words := words.NameWords(name)
 	if len(words) == 0 {
 		return ""
 	}
@@ -360,7 +360,7 @@ func idField(s itemShape, t *harvestTarget) string {
 	for _, r := range sortedkeys.Of(t.resources) {
 		want = append(want, r+"id", r+"uuid", r+"gid")
 	}
-	if words := spec.NameWords(t.name); len(words) > 0 {
+	if words := words.NameWords(t.name); len(words) > 0 {
 		want = append(want, words[len(words)-1])
 	}
 	want = append(want, "id", "uuid", "gid", "guid")

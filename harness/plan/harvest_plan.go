@@ -373,7 +373,7 @@ func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*h
 
 // scopeParams are optional query parameters whose values choose which of
 // the objects the caller may read are listed (`scope=mine|to_approve`).
-var scopeParams = spec.WordSet("scope", "view", "filter", "visibility", "role", "membership", "relation",
+var scopeParams = words.WordSet("scope", "view", "filter", "visibility", "role", "membership", "relation",
 	"relationship", "access", "audience", "ownership", "shared", "include", "perspective")
 
 // maxVariants bounds the scope values tried per listing.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/bolaharness/bolaharness/harness/spec"
 )
 
@@ -30,7 +32,7 @@ import (
 
 // actionVerbs are verbs that are not used as nouns in API paths: their
 // presence anywhere in a path or operationId marks an action.
-var actionVerbs = spec.WordSet(
+var actionVerbs = words.WordSet(
 	"create", "delete", "remove", "destroy", "erase", "reset", "logout", "logoff", "signout",
 	"login", "logon", "signin", "signup", "register", "purge", "exec", "execute", "invoke",
 	"sync", "synchronize", "resync", "send", "resend", "approve", "reject", "cancel",
@@ -49,7 +51,7 @@ var actionVerbs = spec.WordSet(
 // nounVerbs are verbs that are also nouns (`/runs`, `/exports/{id}`); they
 // mark an action when a path segment is exactly the verb, or when they open
 // an operationId or a summary.
-var nounVerbs = spec.WordSet(
+var nounVerbs = words.WordSet(
 	"run", "rerun", "export", "import", "drop", "seed", "start", "stop", "charge", "refund",
 	"transfer", "capture", "void", "merge", "backup", "restore", "archive", "block", "close",
 	"process", "dispatch", "apply", "verify", "pay", "share", "like", "star", "vote", "move",
@@ -61,7 +63,7 @@ var nounVerbs = spec.WordSet(
 
 // summaryVerbs are action words that a listing's summary never contains,
 // wherever they stand in it.
-var summaryVerbs = spec.WordSet("logout", "logoff", "signout", "purge", "reset", "shutdown", "restart",
+var summaryVerbs = words.WordSet("logout", "logoff", "signout", "purge", "reset", "shutdown", "restart",
 	"reboot", "migrate", "truncate", "wipe", "createdb", "dropdb", "impersonate", "destroy", "execute")
 
 // inflections are endings that turn a verb into a noun or a participle:
@@ -93,7 +95,7 @@ func pathActionReason(path string) string {
 		if nounVerbs[strings.ToLower(lit)] {
 			return fmt.Sprintf("path segment %q is the action %q", seg, strings.ToLower(lit))
 		}
-		words := spec.NameWords(lit)
+		words := words.NameWords(lit)
 		if w := actionWord(words); w != "" && w == strings.ToLower(lit) {
 			return fmt.Sprintf("path segment %q is the action %q", seg, w)
 		} else if w != "" {
@@ -105,7 +107,7 @@ func pathActionReason(path string) string {
 
 // operationIDActionReason checks an operationId's words.
 func operationIDActionReason(id string) string {
-	words := spec.NameWords(id)
+	words := words.NameWords(id)
 	if len(words) == 0 {
 		return ""
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/bolaharness/bolaharness/harness/spec"
 )
 
@@ -32,7 +34,7 @@ var writeMethods = map[string]bool{"PUT": true, "PATCH": true, "POST": true, "DE
 
 // readWords mark a POST that reads (a search with its filter in the body):
 // it is judged like a GET, by what its answer carries.
-var readWords = spec.WordSet("search", "query", "find", "lookup", "filter", "list", "export", "report",
+var readWords = words.WordSet("search", "query", "find", "lookup", "filter", "list", "export", "report",
 	"reports", "count", "get", "fetch", "read", "retrieve", "preview", "summary", "batch")
 
 // planWrite decides how op is judged: nil and "" for reads (GET, HEAD,
@@ -96,13 +98,13 @@ func stripAction(path string) (string, bool) {
 // readLikePost reports whether a POST reads rather than writes, by the
 // words of its path and operationId: POST /search, POST /reports/query.
 func readLikePost(op spec.Operation) bool {
-	words := spec.NameWords(op.ID)
+	ws := words.NameWords(op.ID)
 	for _, seg := range strings.Split(op.Path, "/") {
 		if !strings.Contains(seg, "{") {
-			words = append(words, spec.NameWords(seg)...)
+			ws = append(ws, words.NameWords(seg)...)
 		}
 	}
-	for _, w := range words {
+	for _, w := range ws {
 		if readWords[w] {
 			return true
 		}

@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/bolaharness/bolaharness/harness/words"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -47,24 +48,24 @@ import (
 const idScoreThreshold = 2
 
 var (
-	IdStrongWords = WordSet("id", "uuid", "guid", "gid")
-	IdKeyWords    = WordSet("slug", "ref", "key", "handle", "username", "number", "no", "num")
+	IdStrongWords = words.WordSet("id", "uuid", "guid", "gid")
+	IdKeyWords    = words.WordSet("slug", "ref", "key", "handle", "username", "number", "no", "num")
 	// idDenyLast are last words of names that are never object ids.
-	idDenyLast = WordSet("page", "limit", "offset", "cursor", "size", "count", "sort", "format",
+	idDenyLast = words.WordSet("page", "limit", "offset", "cursor", "size", "count", "sort", "format",
 		"locale", "lang", "language", "region", "version", "date", "time", "timestamp", "datetime",
 		"at", "year", "month", "day", "hour", "timezone", "tz", "fields", "expand", "include",
 		"includes", "embed", "filter", "filters", "query", "q", "search", "pretty", "path",
 		"direction", "before", "after", "since", "until", "from", "to", "status", "callback")
 	// idDenyNames are whole names (words joined by _) that are never ids.
-	idDenyNames = WordSet("per_page", "api_version", "order_by", "sort_by", "phone_number",
+	idDenyNames = words.WordSet("per_page", "api_version", "order_by", "sort_by", "phone_number",
 		"api_key", "apikey", "access_token")
 	// idDenyHeaders are header names that carry no object id, though some
 	// end in "id" or "key". Only headers: a path's {authorization} is an object.
-	idDenyHeaders = WordSet("authorization", "accept", "content_type", "user_agent", "cookie",
+	idDenyHeaders = words.WordSet("authorization", "accept", "content_type", "user_agent", "cookie",
 		"idempotency_key", "request_id", "x_request_id", "correlation_id", "x_correlation_id",
 		"trace_id", "x_trace_id")
 	// idSoftDeny are denied unless the parameter follows a collection segment.
-	idSoftDeny = WordSet("order")
+	idSoftDeny = words.WordSet("order")
 
 	idVersionSegment = regexp.MustCompile(`^(v\d+[a-z0-9]*|\d+(\.\d+)*|api)$`)
 	IdTemplateParam  = regexp.MustCompile(`\{[+#./;?&]?([^}]+)\}`)
@@ -74,14 +75,6 @@ var (
 	idPrefixExample = regexp.MustCompile(`^[a-z]{2,10}_[A-Za-z0-9]{8,}$`)
 	idDigitsExample = regexp.MustCompile(`^[0-9]+$`)
 )
-
-func WordSet(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
-	}
-	return m
-}
 
 // DetectIDParams returns the operation's path parameters taken for object
 // ids, in the order they appear in the path, each with the reasons.
@@ -169,23 +162,23 @@ func ClassifyParam(p Param, positions map[string]pathPosition, ownsKeys map[stri
 	if ownsKeys[p.Name] {
 		return append([]string{"owns key in config"}, idSignals(p, positions).reasons...), true
 	}
-	words := NameWords(p.Name)
-	if len(words) == 0 || deniedName(p.In, words) || deniedSchema(p.Schema) {
+	ws := words.NameWords(p.Name)
+	if len(ws) == 0 || deniedName(p.In, ws) || deniedSchema(p.Schema) {
 		return nil, false
 	}
 	sig := idSignals(p, positions)
-	if idSoftDeny[words[len(words)-1]] && !sig.positioned {
+	if idSoftDeny[ws[len(ws)-1]] && !sig.positioned {
 		return nil, false
 	}
 	return sig.reasons, sig.primary && sig.score >= idScoreThreshold
 }
 
-func deniedName(in string, words []string) bool {
-	joined := strings.Join(words, "_")
+func deniedName(in string, ws []string) bool {
+	joined := strings.Join(ws, "_")
 	if (in == openapi3.ParameterInHeader || in == openapi3.ParameterInCookie) && idDenyHeaders[joined] {
 		return true
 	}
-	return idDenyLast[words[len(words)-1]] || idDenyNames[joined]
+	return idDenyLast[ws[len(ws)-1]] || idDenyNames[joined]
 }
 
 func deniedSchema(s *openapi3.Schema) bool {
@@ -217,7 +210,7 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 		sig.addPrimary(2, fmt.Sprintf("follows collection segment %q", pos.Collection))
 		sig.positioned = true
 	}
-	if p.In != openapi3.ParameterInPath && OwnerLikeName(p.Name) {
+	if p.In != openapi3.ParameterInPath && words.OwnerLikeName(p.Name) {
 		// Outside the path an owner reference is the object key itself:
 		// GET /messages?user=bob, PUT /profile {"username": "bob"}.
 		sig.addPrimary(2, fmt.Sprintf("names an owner (%q)", p.Name))
@@ -238,11 +231,11 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 }
 
 func nameSignal(sig *idSignal, name string) {
-	words := NameWords(name)
-	if len(words) == 0 {
+	ws := words.NameWords(name)
+	if len(ws) == 0 {
 		return
 	}
-	last := words[len(words)-1]
+	last := ws[len(ws)-1]
 	var points int
 	switch {
 	case IdStrongWords[last]:
@@ -252,7 +245,7 @@ func nameSignal(sig *idSignal, name string) {
 	default:
 		return
 	}
-	if len(words) == 1 {
+	if len(ws) == 1 {
 		sig.addPrimary(points, fmt.Sprintf("name %q", name))
 		return
 	}
@@ -292,36 +285,6 @@ func schemaSignal(sig *idSignal, s *openapi3.Schema) {
 	if s.Pattern != "" {
 		sig.Add(1, "schema pattern "+s.Pattern)
 	}
-}
-
-// nameWords splits a parameter name into lower-case words at separators and
-// camelCase boundaries: "invoiceID" → invoice id, "api-version" → api version.
-func NameWords(name string) []string {
-	var words []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(name)
-	for i, r := range rs {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
-			continue
-		}
-		if unicode.IsUpper(r) && len(cur) > 0 {
-			prev := rs[i-1]
-			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
-			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
-				flush()
-			}
-		}
-		cur = append(cur, r)
-	}
-	flush()
-	return words
 }
 
 // lastToken is a body field's key (the last token of its pointer), or the

@@ -20,44 +20,6 @@ import (
 // InBody is the Param.In of a JSON request-body field.
 const InBody = "body"
 
-// ownerNameWords are the words that name a person or tenant in an owner-like
-// parameter name.
-var ownerNameWords = WordSet("owner", "user", "username", "customer", "account", "tenant", "member",
-	"author", "creator", "login", "uploader", "sender", "recipient")
-
-// ownerTails are the last words that make "<owner word> … <tail>" an owner
-// reference: user_id, owner_email, account_number, customer_name.
-var ownerTails = WordSet("id", "uuid", "guid", "gid", "name", "username", "email", "login", "number", "no", "key", "ref", "handle")
-
-// ownerLikeName reports whether a parameter name refers to an owner: an
-// owner word alone (`owner`, `username`), an owner word followed by an
-// id-like tail (`user_id`, `fromAccountId`, `X-Account-Id`), or a `…_by`
-// field (`created_by`, `owned_by`).
-func OwnerLikeName(name string) bool {
-	words := NameWords(name)
-	if len(words) > 1 && words[0] == "x" {
-		words = words[1:] // X-Account-Id: the header prefix says nothing
-	}
-	switch n := len(words); {
-	case n == 0:
-		return false
-	case n == 1:
-		return ownerNameWords[words[0]]
-	case n == 2 && words[1] == "by":
-		return true
-	default:
-		if !ownerTails[words[n-1]] {
-			return false
-		}
-		for _, w := range words[:n-1] {
-			if ownerNameWords[w] {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // DetectPlaceIDs returns every id parameter of op wherever it travels: path
 // parameters first in path order, then query parameters and headers in the
 // order the spec lists them, then JSON request-body fields by pointer.

@@ -3,6 +3,8 @@ package spec
 import (
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,7 +19,7 @@ func TestOwnerLikeName(t *testing.T) {
 		{"threadId", false}, {"title", false}, {"account_type", false}, {"X-Request-Id", false}, {"by", false}, {"", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, OwnerLikeName(tt.name), tt.name)
+		assert.Equal(t, tt.want, words.OwnerLikeName(tt.name), tt.name)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness/words"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -137,7 +139,7 @@ func TestNameWords(t *testing.T) {
 		"":             nil,
 	}
 	for in, want := range tests {
-		assert.Equal(t, want, NameWords(in), in)
+		assert.Equal(t, want, words.NameWords(in), in)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/bolaharness/bolaharness/harness/words"
 )
 
 // Operation lines without kin-openapi's IncludeOrigin.
@@ -18,7 +20,7 @@ import (
 // carry line 0, which reports show as "no line".
 
 // operationKeys are the path-item keys that hold operations.
-var operationKeys = WordSet("get", "put", "post", "delete", "options", "head", "patch", "trace")
+var operationKeys = words.WordSet("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 // lineScan follows the paths map while operationLinesText reads lines.
 type lineScan struct {

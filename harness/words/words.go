@@ -35,8 +35,8 @@ var ownerWords = map[string]bool{
 }
 
 // ownerPrefixes catch composite keys such as owner_display_name or
-// customer_email_address.
-var ownerPrefixes = []string{"owner", "user", "customer", "tenant", "author", "creator", "createdby", "account", "member", "patient", "employee"}
+// customer_email_address: every owner noun, and the folded created_by.
+var ownerPrefixes = append(append([]string(nil), ownerNouns...), "createdby")
 
 // ownerSuffixes catch keys such as billing_email or primary_owner.
 var ownerSuffixes = []string{"email", "owner", "userid", "ownerid", "username", "customerid", "tenantid", "accountid"}
