@@ -31,7 +31,7 @@ type Request struct {
 	// encode); the client then refuses it with this reason, as data.
 	Invalid string
 	// shared marks a read's control or own-object request, which the run
-	// sends once (send_memo.go).
+	// sends once (engine/send_memo.go).
 	Shared bool
 }
 

@@ -66,7 +66,6 @@ type Scan struct {
 	harvested   *report.HarvestReport  // the harvest of the run (harvest.go)
 	created     []report.CreatedObject // objects created as their owners (create.go)
 	writes      writeLedger            // writes sent and undone (write_restore.go)
-	sends       sendMemo               // reads with a header or body, sent once (send_memo.go)
 }
 
 // Blueprint is what a run decides before it sends anything: the spec, the
