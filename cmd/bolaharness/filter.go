@@ -6,7 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness"
+
 	"github.com/bolaharness/bolaharness/harness/plan"
 )
 
@@ -42,7 +43,7 @@ func newRunFilter(pattern string) (*runFilter, error) {
 }
 
 // wrap applies the filter to the cases run under t (the config's level).
-func (f *runFilter) wrap(t engine.TB) engine.TB {
+func (f *runFilter) wrap(t harness.TB) harness.TB {
 	if f == nil {
 		return t
 	}
@@ -123,7 +124,7 @@ const paramLevel = 2
 
 // filterTB is a TB whose nested cases pass through the filter.
 type filterTB struct {
-	engine.TB
+	harness.TB
 	f     *runFilter
 	level int
 	op    string // the operation this case is under
@@ -131,7 +132,7 @@ type filterTB struct {
 
 // Run runs fn only when name matches the pattern's part for this level;
 // a case left out counts as passed, as in go test.
-func (t *filterTB) Run(name string, fn func(engine.TB)) bool {
+func (t *filterTB) Run(name string, fn func(harness.TB)) bool {
 	selected := t.level >= len(t.f.parts) || t.f.parts[t.level].MatchString(name)
 	op := t.op
 	switch t.level {
@@ -146,5 +147,5 @@ func (t *filterTB) Run(name string, fn func(engine.TB)) bool {
 	if !selected {
 		return true
 	}
-	return t.TB.Run(name, func(c engine.TB) { fn(&filterTB{TB: c, f: t.f, level: t.level + 1, op: op}) })
+	return t.TB.Run(name, func(c harness.TB) { fn(&filterTB{TB: c, f: t.f, level: t.level + 1, op: op}) })
 }

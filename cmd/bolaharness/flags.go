@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/bolaharness/bolaharness/harness/report"
+	"github.com/bolaharness/bolaharness/harness"
 )
 
 // verbHelp is what `bolaharness <verb> -h` prints around the flag list.
@@ -72,7 +72,7 @@ func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
 
 // write writes every format asked for, all from the same report, and says
 // where on stderr.
-func (o outputs) write(rep *report.Report, stderr io.Writer) error {
+func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 	writers := []struct {
 		path  string
 		name  string
@@ -96,7 +96,7 @@ func (o outputs) write(rep *report.Report, stderr io.Writer) error {
 }
 
 // summary prints the one-paragraph result and one line per finding.
-func summary(w io.Writer, rep *report.Report) {
+func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
 	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
 		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
@@ -121,7 +121,7 @@ type flawGroup struct {
 // flawGroups counts findings by operation and kind, in report order: one
 // planted flaw shows as many findings (every pair, every id), which a reader
 // wants to see as one line.
-func flawGroups(findings []report.Finding) []flawGroup {
+func flawGroups(findings []harness.Finding) []flawGroup {
 	var groups []flawGroup
 	counts := map[string]map[string]int{}
 	order := map[string][]string{}
@@ -144,7 +144,7 @@ func flawGroups(findings []report.Finding) []flawGroup {
 }
 
 // leakStatus is the exit status a report calls for.
-func leakStatus(rep *report.Report) int {
+func leakStatus(rep *harness.Report) int {
 	if len(rep.Findings) > 0 {
 		return exitLeaks
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bolaharness/bolaharness/harness"
+
 	"github.com/bolaharness/bolaharness/harness/report"
 )
 
@@ -34,9 +36,9 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "merge: name at least one output: -o out.json, -sarif, -markdown or -html (see bolaharness merge -h)")
 		return exitUsage
 	}
-	var reports []*report.Report
+	var reports []*harness.Report
 	for _, path := range fs.Args() {
-		r, err := report.ReadReport(path)
+		r, err := harness.ReadReport(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 			return exitUsage

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bolaharness/bolaharness/harness"
-	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/plan"
 )
 
@@ -93,7 +92,7 @@ func makePlan(specPath, configPath string, methods []string) (planOutput, error)
 		}
 		return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
 	}
-	cfg, err := config.LoadConfig(configPath, nil)
+	cfg, err := harness.LoadConfig(configPath, nil)
 	if err != nil {
 		return planOutput{}, err
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,7 +101,7 @@ func (r *recordTB) Name() string          { return r.name }
 func (r *recordTB) Logf(string, ...any)   {}
 func (r *recordTB) Errorf(string, ...any) {}
 func (r *recordTB) Skip(...any)           {}
-func (r *recordTB) Run(name string, f func(engine.TB)) bool {
+func (r *recordTB) Run(name string, f func(harness.TB)) bool {
 	full := strings.TrimPrefix(r.name+"/"+name, "/")
 	*r.ran = append(*r.ran, full)
 	f(&recordTB{name: full, ran: r.ran})
@@ -111,11 +111,11 @@ func (r *recordTB) Run(name string, f func(engine.TB)) bool {
 func TestRunFilterSelectsLikeGoTest(t *testing.T) {
 	tree := map[string][]string{"": {"getInvoice", "getOrder"}, "getInvoice": {"alice-vs-bob", "bob-vs-alice"},
 		"getOrder": {"alice-vs-bob"}, "alice-vs-bob": {"swap=8", "leading-zeros=08"}, "bob-vs-alice": {"swap=7"}}
-	var walk func(t engine.TB, level string)
-	walk = func(t engine.TB, level string) {
+	var walk func(t harness.TB, level string)
+	walk = func(t harness.TB, level string) {
 		for _, child := range tree[level] {
 			child := child
-			t.Run(child, func(t engine.TB) { walk(t, child) })
+			t.Run(child, func(t harness.TB) { walk(t, child) })
 		}
 	}
 	cases := []struct {

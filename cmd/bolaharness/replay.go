@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bolaharness/bolaharness/harness"
+
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/engine"
 	"github.com/bolaharness/bolaharness/harness/oracle"
@@ -73,7 +75,7 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 
 // replayReport sends the chosen findings of the report again.
 func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) int {
-	rep, err := report.ReadReport(path)
+	rep, err := harness.ReadReport(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -87,13 +89,13 @@ func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return exitUsage
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, config.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
 	}
 	cfg.Seed = rep.Seed // the same decoys and draws as the run that found them
-	scan, err := engine.Prepare(cfg, opts)
+	scan, err := harness.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -107,10 +109,10 @@ func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) 
 // numbered is a finding with its number in the report.
 type numbered struct {
 	n int
-	f report.Finding
+	f harness.Finding
 }
 
-func pickFindings(rep *report.Report, which string) ([]numbered, error) {
+func pickFindings(rep *harness.Report, which string) ([]numbered, error) {
 	if len(rep.Findings) == 0 {
 		return nil, fmt.Errorf("the report has no findings: nothing to replay")
 	}
@@ -130,7 +132,7 @@ func pickFindings(rep *report.Report, which string) ([]numbered, error) {
 
 // replayFindings replays each finding and prints its verdict; the status
 // is 1 when one still leaks, 2 when none leaks but one got no verdict.
-func replayFindings(ctx context.Context, scan *engine.Scan, rep *report.Report, fs []numbered, stdout, stderr io.Writer) int {
+func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report, fs []numbered, stdout, stderr io.Writer) int {
 	leaks, unjudged := 0, 0
 	for _, nf := range fs {
 		res, err := scan.Replay(ctx, nf.f, rep.BaseURL)

@@ -9,10 +9,10 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness"
+
 	"github.com/bolaharness/bolaharness/harness/config"
-	"github.com/bolaharness/bolaharness/harness/engine"
 	"github.com/bolaharness/bolaharness/harness/plan"
-	"github.com/bolaharness/bolaharness/harness/report"
 
 	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/specs"
@@ -67,7 +67,7 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scan: unexpected argument %q (flags come before arguments; see bolaharness scan -h)\n", fs.Arg(0))
 		return exitUsage
 	}
-	s.out.json = envDefault(s.out.json, config.EnvReport)
+	s.out.json = envDefault(s.out.json, harness.EnvReport)
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
@@ -82,7 +82,7 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 
 // runScan loads the config and runs it; the report is nil on a usage or
 // config error (then code says so).
-func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
+func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	filter, err := newRunFilter(s.run)
 	if err == nil {
 		err = checkChoice("-fixture-mode", s.fixtureMode, "", config.FixtureVulnerable, config.FixtureFixed)
@@ -99,7 +99,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
 		live = newLiveLine(stderr, time.Now)
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, config.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -117,7 +117,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
 		live.tick(tickEvery)
 		defer live.close()
 	}
-	scan, err := engine.Prepare(cfg, opts)
+	scan, err := harness.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -125,8 +125,8 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
 	defer scan.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var rep *report.Report
-	engine.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t engine.TB) {
+	var rep *harness.Report
+	harness.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t harness.TB) {
 		rep = scan.Run(ctx, filter.wrap(t))
 	})
 	if filter != nil {
@@ -140,14 +140,14 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*report.Report, int) {
 // named: the demo starts on loopback in vulnerable mode (unless mode says
 // otherwise) so that a newcomer sees real findings. mode, when set,
 // overrides the fixtureMode of configs that start a fixture API.
-func scanConfig(path, mode string, stderr io.Writer) (*config.Config, engine.Options, error) {
-	opts := engine.Options{
+func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.Options, error) {
+	opts := harness.Options{
 		Fixture:     fixtures.Handler,
 		FixtureMode: mode,
 		Log:         func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) },
 	}
 	if path != "" {
-		cfg, err := config.LoadConfig(path, nil)
+		cfg, err := harness.LoadConfig(path, nil)
 		return cfg, opts, err
 	}
 	if opts.FixtureMode == "" {

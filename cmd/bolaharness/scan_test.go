@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bolaharness/bolaharness/harness"
+
 	"github.com/bolaharness/bolaharness/harness/plan"
 	"github.com/bolaharness/bolaharness/harness/report"
 
@@ -36,7 +38,7 @@ func (v *view) sorted() []string {
 }
 
 func jsonView(t *testing.T, path string) view {
-	r, err := report.ReadReport(path)
+	r, err := harness.ReadReport(path)
 	require.NoError(t, err)
 	v := view{counts: map[string]int64{"findings": int64(len(r.Findings)), "operations": int64(r.Stats.Operations),
 		"skipped": int64(len(r.Skipped)), "cases": int64(r.Stats.Cases), "leaks": int64(r.Stats.Leaks), "safe": int64(r.Stats.Safe),
@@ -151,7 +153,7 @@ func TestFormatsAgree(t *testing.T) {
 	}
 	t.Logf("JSON, SARIF, Markdown and HTML agree: %v", want.counts)
 
-	r, err := report.ReadReport(p("r.json"))
+	r, err := harness.ReadReport(p("r.json"))
 	require.NoError(t, err)
 	page, err := os.ReadFile(p("r.html"))
 	require.NoError(t, err)
@@ -213,8 +215,8 @@ func TestShardsMergeIntoTheWhole(t *testing.T) {
 var loopback = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 
 // load reads a report and takes the demo API's origin out of its URLs.
-func load(t *testing.T, path string) *report.Report {
-	r, err := report.ReadReport(path)
+func load(t *testing.T, path string) *harness.Report {
+	r, err := harness.ReadReport(path)
 	require.NoError(t, err)
 	for i := range r.Findings {
 		f := &r.Findings[i]

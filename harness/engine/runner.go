@@ -177,9 +177,6 @@ func (s *Scan) Close() {
 // Plan is what the scan will attack and what it leaves out.
 func (s *Scan) Plan() plan.Plan { return s.plan }
 
-// Seed is the run's seed; BOLA_SEED set to it replays the run.
-func (s *Scan) Seed() int64 { return s.seed }
-
 // BaseURL is the origin every request goes to.
 func (s *Scan) BaseURL() string { return s.baseURL }
 

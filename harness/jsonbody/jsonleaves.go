@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // maxLeaves bounds how many scalar values one body contributes, so that a
@@ -100,23 +99,4 @@ func (w *Walker) Walk(v any, path, key, parent string) {
 	case nil:
 		w.Leaves = append(w.Leaves, Leaf{path, key, parent, "", 'z'})
 	}
-}
-
-// values returns the set of scalar texts in the body (lower-cased strings),
-// or for a text body nothing: text bodies are compared whole.
-func (b Parsed) values() map[string]bool {
-	set := make(map[string]bool, len(b.Leaves))
-	for _, l := range b.Leaves {
-		set[strings.ToLower(l.Value)] = true
-	}
-	return set
-}
-
-// pathValues indexes the leaves by path for content comparison.
-func (b Parsed) pathValues() map[string]string {
-	m := make(map[string]string, len(b.Leaves))
-	for _, l := range b.Leaves {
-		m[l.Path] = l.Value
-	}
-	return m
 }

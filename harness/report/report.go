@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -126,18 +128,31 @@ type NoVerdictCase struct {
 	Why       string `json:"why"`
 }
 
-// WriteJSON writes the report to path, creating its directory.
-func (r *Report) WriteJSON(path string) error {
+// JSON writes the report as indented JSON (shared/DESIGN.md, "JSON
+// report"), ending in a newline.
+func (r *Report) JSON(w io.Writer) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	if _, err := w.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes the report to path, creating its directory.
+func (r *Report) WriteJSON(path string) error {
+	var b bytes.Buffer
+	if err := r.JSON(&b); err != nil {
+		return err
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("report %s: %w", path, err)
 		}
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
 	return nil
