@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/secret"
+	"github.com/bolaharness/bolaharness/harness/spec"
 
 	"golang.org/x/time/rate"
 )
@@ -82,6 +84,10 @@ type ClientOptions struct {
 	// Keyring receives the tokens obtained by logging in, so that whoever
 	// redacts with it hides them too; nil = a keyring of the client's own.
 	Keyring *secret.Keyring
+	// Spec says which credential each operation takes (its security
+	// alternatives); nil = every user's token as Bearer (or basic), as
+	// before specs named other schemes.
+	Spec *spec.Spec
 }
 
 // Exchange is one request and its outcome; a transport failure is data (Err),
@@ -126,6 +132,11 @@ type Client struct {
 	retry   *retryPolicy
 	breaker *breaker
 	logins  *logins
+	// spec, byOp and basePath find each request's security alternatives
+	// (credentials.go).
+	spec     *spec.Spec
+	byOp     map[string][]spec.Requirement
+	basePath string
 	// insecure is set when TLS checks are off, for Warnings.
 	insecure bool
 	// lastBase is the last scheme://authority requested, parsed
@@ -148,7 +159,11 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: BaseURL: %v", err)
 	}
-	c := &Client{origin: origin, base: strings.TrimRight(opts.BaseURL, "/"), secrets: opts.Secrets, keys: opts.Keyring}
+	c := &Client{origin: origin, base: strings.TrimRight(opts.BaseURL, "/"), secrets: opts.Secrets, keys: opts.Keyring,
+		spec: opts.Spec, byOp: securityIndex(opts.Spec)}
+	if bu, err := url.Parse(opts.BaseURL); err == nil {
+		c.basePath = strings.TrimRight(bu.EscapedPath(), "/")
+	}
 	if c.keys == nil {
 		c.keys = &secret.Keyring{}
 	}
@@ -240,7 +255,8 @@ func (c *Client) Redact(text string) string {
 	return secret.Redact(text, append(c.keys.Secrets(), c.secrets...)...)
 }
 
-// Do sends one request as user with its Bearer token. wireURL is absolute and
+// Do sends one request as user with the credential its operation takes
+// (credentials.go). wireURL is absolute and
 // must be on the base origin; its path and query are sent byte for byte as
 // given, so encodings such as "%2538", "+8", ";x" or "%00" reach the server
 // exactly. user may be nil for an unauthenticated request. A ctx carrying an

@@ -27,12 +27,12 @@ func (c *Client) exchange(ctx context.Context, req *http.Request, user *config.U
 			return false
 		}
 		*x = Exchange{User: x.User, Method: x.Method, URL: x.URL, Retries: attempt}
-		token, reason := c.bearer(ctx, user)
+		sess, reason := c.session(ctx, user)
 		if reason != "" {
 			x.Err = reason
 			return false
 		}
-		timedOut := c.send(ctx, req, token, x)
+		timedOut := c.send(ctx, req, c.credentials(ctx, req.Method, req.URL, user, sess), x)
 		if timedOut {
 			return true
 		}
@@ -43,7 +43,7 @@ func (c *Client) exchange(ctx context.Context, req *http.Request, user *config.U
 		if overloaded {
 			return true
 		}
-		if x.Status == http.StatusUnauthorized && !refreshed && c.refresh(ctx, user, token) {
+		if x.Status == http.StatusUnauthorized && !refreshed && c.refresh(ctx, user, sess.gen) {
 			refreshed = true
 			continue
 		}
@@ -70,26 +70,22 @@ func (c *Client) waitTurn(ctx context.Context) error {
 
 // send performs the request once, under the per-request timeout, and fills
 // x. It reports whether the request timed out.
-func (c *Client) send(ctx context.Context, req *http.Request, token string, x *Exchange) bool {
+func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *Exchange) bool {
 	start := time.Now()
 	defer func() { x.Duration = time.Since(start) }()
 	tctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	note := &redirectNote{paid: true}
-	// A shallow copy: the request is DoRequest's own, sent by one goroutine,
-	// and nothing below changes its URL; only the token header is set, and
-	// set afresh (or removed) on every attempt. Cloning its header and URL
-	// per attempt cost more than the rest of building it.
+	// A shallow copy: the request is DoRequest's own, sent by one goroutine;
+	// only the credential headers are set, afresh (or removed) on every
+	// attempt, and a query key goes on a copy of the URL (authorize).
+	// Cloning its header per attempt cost more than the rest of building it.
 	req = req.WithContext(context.WithValue(tctx, redirectNoteKey{}, note))
 	if err := rewindBody(req); err != nil {
 		x.Err = "reading the request body: " + err.Error()
 		return false
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	} else {
-		req.Header.Del("Authorization")
-	}
+	authorize(req, creds)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		x.Err = c.describe(ctx, err)

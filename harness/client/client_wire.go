@@ -137,6 +137,8 @@ type redirectNote struct {
 	paid    bool   // the first hop already waited for the rate limiter
 	hops    int    // redirects followed
 	refused string // why a redirect was not followed, "" if none was refused
+	// noFollow keeps the 3xx itself (a login's, whose Set-Cookie matters).
+	noFollow bool
 }
 
 type redirectNoteKey struct{}
@@ -154,6 +156,9 @@ func noteOf(ctx context.Context) *redirectNote {
 // the exchange's outcome, with the reason in Err.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	note := noteOf(req.Context())
+	if note.noFollow {
+		return http.ErrUseLastResponse
+	}
 	if len(via) > maxRedirects {
 		note.refused = fmt.Sprintf("stopped after %d redirects", maxRedirects)
 		return http.ErrUseLastResponse

@@ -167,12 +167,15 @@ func TestConfig_LoginBlock(t *testing.T) {
 	assert.Equal(t, "[redacted] and alice", secrets, "the password is redacted, the user name is not")
 
 	tests := []struct{ login, want string }{
-		{"      token: t\n", "give either operation (an operationId of the spec) or path"},
+		{"      token: t\n", "give either operation (an operationId of the spec, or \"METHOD /path\""},
 		{"      path: /a\n      operation: login\n      token: t\n", "give either operation"},
 		{"      operation: login\n      method: POST\n      token: t\n", "login.method: the method comes from the operation"},
 		{"      path: auth\n      token: t\n", `login.path: "auth" is not a path such as /auth/login`},
 		{"      path: /users/{id}/login\n      token: t\n", "has no {parameters}"},
-		{"      path: /a\n", "login.token: missing"},
+		{"      path: /a\n      body: {a: b}\n      form: {a: b}\n", "give either body (sent as JSON) or form"},
+		{"      operation: POST login\n", `"POST login" is neither an operationId nor "METHOD /path"`},
+		{"      path: /a\n      csrf: {header: X-CSRF-Token}\n", "needs exactly one of cookie"},
+		{"      path: /a\n      csrf: {cookie: c}\n", "csrf has no header"},
 		{"      path: /a\n      token: 'a..b'\n", "is not a JSON path the harness reads"},
 		{"      path: /a\n      method: FETCH\n      token: t\n", `"FETCH" is not an HTTP method`},
 		{"      path: /a\n      token: t\n      user: x\n", `unknown key "user"`},
@@ -348,7 +351,7 @@ func TestConfig_ResolveLogins(t *testing.T) {
 	assert.Equal(t, "/sessions", cfg.Users[0].Login.Path)
 
 	cfg.Users[0].Login = &config.Login{Operation: "nope", TokenPath: "t"}
-	assert.ErrorContains(t, cfg.ResolveLogins(spec), `users[0].login.operation: "nope" is not an operationId in api.yaml`)
+	assert.ErrorContains(t, cfg.ResolveLogins(spec), `users[0].login.operation: "nope" is not an operationId nor a "METHOD /path" of api.yaml`)
 	cfg.Users[0].Login = &config.Login{Operation: "userToken", TokenPath: "t"}
 	assert.ErrorContains(t, cfg.ResolveLogins(spec), "whose path has parameters; give login.path")
 }

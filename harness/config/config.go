@@ -124,8 +124,21 @@ type User struct {
 	// TokenCommand (key `tokenCommand`) is the command, run without a shell,
 	// whose standard output is the token (a vault CLI); nil when unused.
 	TokenCommand []string
-	// Login (key `login`) gets the token from the API itself; nil when unused.
+	// Login (key `login`) gets the token (or a cookie session) from the API
+	// itself; nil when unused.
 	Login *Login
+	// APIKey (key `apiKey`) is sent where the spec's apiKey scheme puts it.
+	APIKey secret.Secret
+	// Basic (key `basic`) is the HTTP Basic credential; nil when unused.
+	Basic *Basic
+	// Cookies (key `cookies`) are sent as Cookie with every request.
+	Cookies []Pair
+	// Headers (key `headers`) are sent with every request as this user.
+	Headers []Pair
+	// Vars maps a credential ("apiKey", "password", "cookie:sid",
+	// "header:X-Api-Token") to the ${VAR} the config gave it with, so curl
+	// lines name that variable (see Var).
+	Vars map[string]string
 }
 
 // ConfigError is a problem with a config: where it is and how to fix it.
@@ -328,8 +341,8 @@ func (c *Config) checkUsers(skip map[string]bool) error {
 			return c.errf(key+".name", "missing; give every user a name such as alice")
 		case !userNameRE.MatchString(u.Name):
 			return c.errf(key+".name", "%q is not a usable name; use letters, digits, '_', '.' or '-'", u.Name)
-		case u.Token.IsZero() && !skip[key+".token"] && !u.hasTokenSource():
-			return c.errf(key+".token", "missing for %s; add `token: ${%s}` and export %s (or use tokenFile, tokenCommand or login)", u.Name, tokenVarFor(u.Name), tokenVarFor(u.Name))
+		case !u.hasCredential() && !skip[key+".token"] && !skip[key+".apiKey"]:
+			return c.errf(key+".token", "missing for %s; add `token: ${%s}` and export %s (or use tokenFile, tokenCommand, login, apiKey, basic or cookies)", u.Name, tokenVarFor(u.Name), tokenVarFor(u.Name))
 		}
 		if j, dup := seen[strings.ToLower(u.Name)]; dup {
 			return c.errf(key+".name", "%q is also users[%d]; give each user a different name", u.Name, j)
@@ -339,6 +352,9 @@ func (c *Config) checkUsers(skip map[string]bool) error {
 			return err
 		}
 		if err := c.checkLogin(key+".login", u); err != nil {
+			return err
+		}
+		if err := c.checkCredentials(key, u, skip); err != nil {
 			return err
 		}
 	}

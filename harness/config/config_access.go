@@ -19,6 +19,7 @@ func (c *Config) Secrets() []secret.Secret {
 	out := make([]secret.Secret, 0, len(c.Users))
 	for _, u := range c.Users {
 		out = append(out, u.Token)
+		out = append(out, u.credentialSecrets()...)
 		if u.Login != nil {
 			out = append(out, u.Login.Body)
 			out = append(out, u.Login.Credentials...)

@@ -23,7 +23,7 @@ var (
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
 		"harvest", "public", "actions", "destroy", "create"}
-	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "identity", "owns"}
+	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
 

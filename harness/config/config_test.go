@@ -151,7 +151,7 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"unknown key far off", "spec: api.yaml\nzzzzzzzzzz: 1\n" + cfgUsers, nil, 2,
 			[]string{`unknown key "zzzzzzzzzz"; valid keys:`}},
 		{"unknown user key", "spec: api.yaml\nusers:\n  - {name: alice, token: a}\n  - {name: bob, tokn: b}\n", nil, 4,
-			[]string{`users[1]: unknown key "tokn"; did you mean "token"? valid keys: name, token, tokenFile, tokenCommand, login, identity, owns`}},
+			[]string{`users[1]: unknown key "tokn"; did you mean "token"? valid keys: name, token, tokenFile, tokenCommand, login, apiKey, basic, cookies, headers, identity, owns`}},
 		{"repeated key", "spec: api.yaml\nrate: 1\nrate: 2\n" + cfgUsers, nil, 3,
 			[]string{`key "rate" appears twice (first on line 2)`}},
 		{"missing spec", strings.TrimPrefix(cfgUsers, "\n"), nil, 0,

@@ -61,6 +61,14 @@ func (p *parser) readUser(prefix string, n *yaml.Node) (User, error) {
 			u.TokenCommand, err = p.readCommand(key, f.value, who)
 		case "login":
 			u.Login, err = p.readLogin(key, f.value, who)
+		case "apiKey":
+			err = p.readAPIKey(key, f.value, who, &u)
+		case "basic":
+			err = p.readBasic(key, f.value, who, &u)
+		case "cookies":
+			u.Cookies, err = p.readPairs(key, f.value, who, "cookie", &u)
+		case "headers":
+			u.Headers, err = p.readPairs(key, f.value, who, "header", &u)
 		case "identity":
 			u.Identity, err = p.readIdentity(key, f.value, who)
 		case "owns":

@@ -3,6 +3,8 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -28,14 +30,39 @@ type Login struct {
 	// use ${VAR}); it holds credentials, so it never prints.
 	Body secret.Secret
 	// TokenPath (key `token`) is where the token is in the JSON answer:
-	// "access_token", "$.data.token", "tokens[0].value".
+	// "access_token", "$.data.token", "tokens[0].value". "" means the answer
+	// sets cookies and the session is those cookies.
 	TokenPath string
+	// Form (key `form` instead of `body`) sends the body as
+	// application/x-www-form-urlencoded (an OAuth2 password grant, a login
+	// form) rather than JSON.
+	Form bool
+	// CSRF (key `csrf`) is the header sent on unsafe methods with a value
+	// the login answered; nil when unused.
+	CSRF *CSRF
+	// Where is "file:line: users[i].login", for errors found while logging
+	// in, which happen long after the config was read.
+	Where string
 
 	Credentials []secret.Secret // body values that are secrets, redacted like tokens
 	Steps       []pathStep      // TokenPath parsed
 }
 
-var loginKeys = []string{"operation", "path", "method", "body", "token"}
+var loginKeys = []string{"operation", "path", "method", "body", "form", "token", "csrf"}
+
+// CSRF says where a user's CSRF token comes from and where it goes: the
+// header (key `header`) sent on POST, PUT, PATCH and DELETE, with the value
+// of the cookie the login set (key `cookie`) or at a JSON path of the login
+// answer (key `json`).
+type CSRF struct {
+	Header string
+	Cookie string
+	JSON   string
+	Steps  []pathStep // JSON parsed
+}
+
+// operationRE matches a login operation written as "METHOD /path".
+var operationRE = regexp.MustCompile(`^([A-Za-z]+)\s+(/\S*)$`)
 
 // credentialKeyRE finds body keys whose values are secrets. Other values
 // (a user name, a grant type) stay readable: redacting "alice" everywhere
@@ -48,7 +75,7 @@ func (p *parser) readLogin(prefix string, n *yaml.Node, who string) (*Login, err
 	if err != nil {
 		return nil, err
 	}
-	l := &Login{}
+	l := &Login{Where: fmt.Sprintf("%s:%d: %s", p.file, deref(n).Line, prefix)}
 	for _, f := range fields {
 		key := prefix + "." + f.key
 		switch f.key {
@@ -60,8 +87,15 @@ func (p *parser) readLogin(prefix string, n *yaml.Node, who string) (*Login, err
 			err = p.readString(key, f.value, who, func(s string) { l.Method = strings.ToUpper(strings.TrimSpace(s)) })
 		case "token":
 			err = p.readString(key, f.value, who, func(s string) { l.TokenPath = s })
-		case "body":
-			err = p.readLoginBody(key, f.value, who, l)
+		case "body", "form":
+			if l.Body.IsZero() && len(l.Credentials) == 0 && !l.Form {
+				l.Form = f.key == "form"
+				err = p.readLoginBody(key, f.value, who, l)
+			} else {
+				err = p.errAt(key, deref(f.value), "give either body (sent as JSON) or form (sent as a form), not both")
+			}
+		case "csrf":
+			l.CSRF, err = p.readCSRF(key, f.value, who)
 		}
 		if err != nil {
 			return nil, err
@@ -85,12 +119,60 @@ func (p *parser) readLoginBody(key string, n *yaml.Node, who string, l *Login) e
 			l.Credentials = append(l.Credentials, secret.NewSecret(v))
 		}
 	}
+	if l.Form {
+		form := url.Values{}
+		for k, v := range body {
+			form.Set(k, v)
+		}
+		l.Body = secret.NewSecret(form.Encode())
+		return nil
+	}
 	data, err := json.Marshal(body)
 	if err != nil {
 		return p.errAt(key, deref(n), "cannot encode the body as JSON: %v", err)
 	}
 	l.Body = secret.NewSecret(string(data))
 	return nil
+}
+
+// readCSRF reads csrf: {header, cookie} or {header, json}.
+func (p *parser) readCSRF(key string, n *yaml.Node, who string) (*CSRF, error) {
+	fields, err := p.fields(key, n, []string{"header", "cookie", "json"})
+	if err != nil {
+		return nil, err
+	}
+	c := &CSRF{}
+	for _, f := range fields {
+		k := key + "." + f.key
+		switch f.key {
+		case "header":
+			err = p.readString(k, f.value, who, func(s string) { c.Header = http.CanonicalHeaderKey(strings.TrimSpace(s)) })
+		case "cookie":
+			err = p.readString(k, f.value, who, func(s string) { c.Cookie = strings.TrimSpace(s) })
+		case "json":
+			err = p.readString(k, f.value, who, func(s string) { c.JSON = s })
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	fix := "write it like `csrf: {header: X-CSRF-Token, cookie: csrf_token}` or `csrf: {header: X-CSRF-Token, json: $.csrf}`"
+	switch {
+	case c.Header == "":
+		return nil, p.errAt(key, deref(n), "%s's csrf has no header; %s", who, fix)
+	case (c.Cookie == "") == (c.JSON == ""):
+		return nil, p.errAt(key, deref(n), "%s's csrf needs exactly one of cookie (the cookie the login sets) or json (a path in the login answer); %s", who, fix)
+	case forbiddenHeaders[c.Header] != "":
+		return nil, p.errAt(key+".header", deref(n), "%s cannot carry a CSRF token; name the header the API checks, such as X-CSRF-Token", c.Header)
+	}
+	if c.JSON != "" {
+		steps, err := ParseJSONPath(c.JSON)
+		if err != nil {
+			return nil, p.errAt(key+".json", deref(n), "%v", err)
+		}
+		c.Steps = steps
+	}
+	return c, nil
 }
 
 // checkLogin checks a login block's shape; the operation is looked up in
@@ -102,13 +184,13 @@ func (c *Config) checkLogin(key string, u User) error {
 	}
 	switch {
 	case (l.Operation == "") == (l.Path == ""):
-		return c.errf(key, "give either operation (an operationId of the spec) or path (such as /auth/login), not both or neither")
+		return c.errf(key, "give either operation (an operationId of the spec, or \"METHOD /path\" such as \"POST /login\") or path (such as /auth/login), not both or neither")
 	case l.Operation != "" && l.Method != "":
 		return c.errf(key+".method", "the method comes from the operation %q; remove method", l.Operation)
 	case l.Path != "" && (!strings.HasPrefix(l.Path, "/") || strings.HasPrefix(l.Path, "//") || strings.ContainsAny(l.Path, "{}")):
 		return c.errf(key+".path", "%q is not a path such as /auth/login (it starts with one /, and has no {parameters})", l.Path)
-	case l.TokenPath == "":
-		return c.errf(key+".token", "missing; give the JSON path of the token in the answer, such as access_token or $.data.token")
+	case strings.ContainsAny(l.Operation, " \t") && !operationRE.MatchString(l.Operation):
+		return c.errf(key+".operation", "%q is neither an operationId nor \"METHOD /path\"; write it like POST /oauth/token", l.Operation)
 	}
 	if l.Method == "" && l.Path != "" {
 		l.Method = "POST"
@@ -117,6 +199,12 @@ func (c *Config) checkLogin(key string, u User) error {
 		if err := CheckMethod(l.Method); err != nil {
 			return c.errf(key+".method", "%v", err)
 		}
+	}
+	if l.TokenPath == "" {
+		// A cookie session: the answer's cookies are the credential. Whether
+		// it sets any is checked when logging in (client tokens_refresh.go).
+		l.Steps = nil
+		return nil
 	}
 	steps, err := ParseJSONPath(l.TokenPath)
 	if err != nil {
@@ -138,7 +226,7 @@ func (c *Config) ResolveLogins(spec *spec.Spec) error {
 		key := fmt.Sprintf("users[%d].login.operation", i)
 		op, ok := findOperation(spec, l.Operation)
 		if !ok {
-			return c.errf(key, "%q is not an operationId in %s; check the spelling or give login.path instead", l.Operation, spec.File)
+			return c.errf(key, "%q is not an operationId nor a \"METHOD /path\" of %s; check the spelling or give login.path instead", l.Operation, spec.File)
 		}
 		if strings.ContainsAny(op.Path, "{}") {
 			return c.errf(key, "%q is %s, whose path has parameters; give login.path with them filled in", l.Operation, op.Key())
@@ -148,9 +236,11 @@ func (c *Config) ResolveLogins(spec *spec.Spec) error {
 	return nil
 }
 
+// findOperation finds an operation by operationId or as "METHOD /path".
 func findOperation(sp *spec.Spec, id string) (spec.Operation, bool) {
+	m := operationRE.FindStringSubmatch(strings.TrimSpace(id))
 	for _, op := range sp.Operations {
-		if op.ID == id {
+		if op.ID == id || (m != nil && op.Method == strings.ToUpper(m[1]) && op.Path == m[2]) {
 			return op, true
 		}
 	}
@@ -255,4 +345,14 @@ func (l Login) Format(f fmt.State, verb rune) {
 	if _, err := fmt.Fprintf(f, "login{%s %s, body %s, token at %s}", l.Method, target, secret.Redacted, l.TokenPath); err != nil {
 		return // fmt.State's Write never fails in practice; there is no caller to tell
 	}
+}
+
+// KeysOf names the top-level keys of a JSON object, as "(a, b, c)", for
+// errors that must not quote the values; "" when data is not an object.
+func KeysOf(data []byte) string {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+		return ""
+	}
+	return keyList(m)
 }

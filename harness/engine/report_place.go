@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"github.com/bolaharness/bolaharness/harness/client"
 	"github.com/bolaharness/bolaharness/harness/mutate"
 	"github.com/bolaharness/bolaharness/harness/report"
 	"github.com/bolaharness/bolaharness/harness/spec"
@@ -50,7 +49,7 @@ func (s *Scan) placeFinding(f *report.Finding, g *group, m *Outcome) {
 		f.Value = m.C.Placed
 	}
 	if m.Req.Method != "" {
-		f.Curl = client.CurlRequest(m.Req, g.a.TokenVar)
+		f.Curl = s.curl(g, m.Req)
 	}
 	if m.write == nil {
 		return

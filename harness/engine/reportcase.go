@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -58,7 +59,7 @@ func (s *Scan) finding(g *group, o *Outcome, test string) *report.Finding {
 		Operation: g.op.Operation, Parameter: g.p.Name, In: g.p.In, Attacker: g.a.Name, Victim: m.Verdict.Victim,
 		Mutation: m.C.Mutation(), Value: m.C.Wire, URL: m.url, Status: m.attack.Status,
 		Severity: "high", CWE: "CWE-639", Evidence: redactEvidence(m.Verdict.Evidence, s.Cfg.Secrets()),
-		Curl: client.CurlLine(g.op.Op.Method, m.url, g.a.TokenVar), Kind: flawKind(g, m.C, o.scope),
+		Curl: s.curl(g, client.Request{Method: g.op.Op.Method, URL: m.url}), Kind: flawKind(g, m.C, o.scope),
 		Reasons: m.Verdict.Reasons, Test: test, Origin: g.op.Op.Origin, Control: s.controlURL(g, m),
 	}
 	switch {
@@ -204,4 +205,10 @@ func (s *Scan) controlURL(g *group, m *Outcome) string {
 		return ""
 	}
 	return g.url(url.PathEscape(m.C.Base), fill)
+}
+
+// curl is the line that reproduces r as g's attacker, with the credentials
+// g's operation takes named as environment variables.
+func (s *Scan) curl(g *group, r client.Request) string {
+	return s.client.Curl(client.WithOperation(context.Background(), g.op.Operation), r, g.a)
 }

@@ -113,6 +113,7 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	}
 	co := client.ClientOptionsFor(cfg, s.baseURL)
 	co.Transport = opts.Transport
+	co.Spec = bp.Spec
 	if opts.Handler != nil {
 		co.Transport = inProcessTransport(opts.Handler, co)
 	}

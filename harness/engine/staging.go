@@ -37,6 +37,9 @@ func (s *Scan) prepareStaging() error {
 	if err := cfg.ResolveLogins(s.Spec); err != nil {
 		return err
 	}
+	if err := cfg.CheckSchemes(s.Spec); err != nil {
+		return err
+	}
 	for i := range cfg.Users {
 		if err := s.client.Login(ctx, &cfg.Users[i]); err != nil {
 			return fmt.Errorf("%s: users[%d].login: %w", cfg.File, i, err)

@@ -95,8 +95,8 @@ func creationStep(sp *spec.Spec, cfg *config.Config, op spec.Operation, param st
 	if post == nil {
 		return PlannedCreation{}, fmt.Sprintf("no POST %s creates its objects", collection)
 	}
-	if post.Security == spec.SecurityOther {
-		return PlannedCreation{}, fmt.Sprintf("%s needs a non-Bearer scheme: %s", post.Key(), post.SecurityWhy)
+	if !post.Servable() {
+		return PlannedCreation{}, fmt.Sprintf("%s needs a scheme the harness cannot send: %s", post.Key(), post.SecurityWhy)
 	}
 	// The path alone is judged: a creating POST's operationId says
 	// "create", which is what is wanted here.

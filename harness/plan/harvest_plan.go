@@ -325,8 +325,8 @@ func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*h
 	if why := ActionReason(op); why != "" {
 		return getVerdict{refused: "reads like an action: " + why}
 	}
-	if op.Security == spec.SecurityOther {
-		return getVerdict{ignored: "needs a non-Bearer scheme: " + op.SecurityWhy}
+	if !op.Servable() {
+		return getVerdict{ignored: "needs a scheme the harness cannot send: " + op.SecurityWhy}
 	}
 	ref, _ := responseSchema(op)
 	if ref == nil {

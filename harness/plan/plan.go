@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/spec"
 )
 
@@ -28,6 +29,10 @@ type PlannedOperation struct {
 	// Write says how a write (PUT, PATCH, POST, DELETE) is judged and
 	// undone; nil for reads, POST searches included (write_plan.go).
 	Write *PlannedWrite `json:"write,omitempty"`
+	// Credentials say what each user sends to the operation, as the spec's
+	// security alternatives and the users' credentials decide
+	// (plan_credentials.go).
+	Credentials []PlannedCredential `json:"credentials,omitempty"`
 	// Op and IDs carry the full operation and id parameters to the runner.
 	Op  spec.Operation `json:"-"`
 	IDs []spec.IDParam `json:"-"`
@@ -50,6 +55,10 @@ type Plan struct {
 type PlanOptions struct {
 	Methods  []string        // allowed methods, upper case; empty = GET, HEAD
 	OwnsKeys map[string]bool // the config's `owns` keys, which are always ids
+	// Users are the config's users, whose credentials decide which
+	// operations can be attacked; nil = a plan from the spec alone, where
+	// any operation whose scheme the harness can send is planned.
+	Users []config.User
 }
 
 // defaultPlanMethods are the methods a plan allows when none are given: they
@@ -58,8 +67,9 @@ var defaultPlanMethods = []string{"GET", "HEAD"}
 
 // BuildPlan decides, sending nothing, which operations of spec would be
 // attacked and why the others are left out. An operation is left out, in
-// this order of checks, when its method is not allowed, when it is public or
-// needs a non-Bearer scheme, when no parameter (path, query, header or JSON
+// this order of checks, when its method is not allowed, when it is public,
+// when fewer than two users can satisfy its security (or, without users,
+// the harness cannot send any of its schemes), when no parameter (path, query, header or JSON
 // body field) is taken for an object id and none can be added, or when it
 // writes and no GET reads its object back.
 func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
@@ -75,6 +85,11 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 	plan.Warnings = append(plan.Warnings, sp.Warnings...)
 	for _, op := range sp.Operations {
 		if why := skipReason(op, allowed, methods); why != "" {
+			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: why})
+			continue
+		}
+		creds, why := credentialsFor(op, opts.Users)
+		if why != "" {
 			plan.Skipped = append(plan.Skipped, Skip{Operation: op.Key(), Why: why})
 			continue
 		}
@@ -95,6 +110,7 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 		}
 		po := plannedOperation(op, ids)
 		po.Write = w
+		po.Credentials = creds
 		plan.Operations = append(plan.Operations, po)
 	}
 	return plan
@@ -109,8 +125,6 @@ func skipReason(op spec.Operation, allowed map[string]bool, methods []string) st
 	switch op.Security {
 	case spec.SecurityPublic:
 		return "public: " + op.SecurityWhy
-	case spec.SecurityOther:
-		return "requires a non-Bearer scheme: " + op.SecurityWhy
 	}
 	return ""
 }

@@ -41,13 +41,13 @@ func TestBuildPlan_SkipReasons(t *testing.T) {
 			"DELETE /invoices/{invoice_id}": "method DELETE not allowed by the config's methods (GET, HEAD); add it to methods to test it",
 			"GET /health":                   "public: security: [] on the operation",
 			"GET /maybe/{thing_id}":         "public: the operation's security lists an empty requirement {} (authentication optional)",
-			"GET /keyed/{doc_id}":           `requires a non-Bearer scheme: apiKey scheme "QueryKey" in query "api_key" from the operation's security`,
-			"GET /ghost/{id}":               `requires a non-Bearer scheme: unknown scheme "Ghost" from the operation's security`,
+			"GET /keyed/{doc_id}":           "planned", // any user's apiKey, in the query
+			"GET /ghost/{id}":               `needs a scheme the harness cannot send: unknown scheme "Ghost" from the operation's security`,
 			"GET /me":                       "planned", // with an added ?user_id (plan_places.go)
 		}},
 		{"method is checked before security", []string{"delete", "POST"}, map[string]string{
 			"GET /invoices/{invoice_id}":    "method GET not allowed by the config's methods (DELETE, POST); add it to methods to test it",
-			"DELETE /invoices/{invoice_id}": `requires a non-Bearer scheme: http basic scheme "Basic" from the operation's security`,
+			"DELETE /invoices/{invoice_id}": "a write is judged by reading its object back with GET /invoices/{invoice_id}, which the config's methods do not allow; add GET to methods",
 			"GET /health":                   "method GET not allowed by the config's methods (DELETE, POST); add it to methods to test it",
 			"GET /maybe/{thing_id}":         "method GET not allowed by the config's methods (DELETE, POST); add it to methods to test it",
 			"GET /keyed/{doc_id}":           "method GET not allowed by the config's methods (DELETE, POST); add it to methods to test it",
@@ -66,7 +66,7 @@ func TestBuildPlan_SkipReasons(t *testing.T) {
 
 func TestBuildPlan_PlannedOperation(t *testing.T) {
 	p := BuildPlan(loadV30(t), PlanOptions{})
-	require.Len(t, p.Operations, 2, "GET /invoices/{invoice_id}, and GET /me with an added user_id")
+	require.Len(t, p.Operations, 3, "GET /invoices/{invoice_id}, GET /keyed/{doc_id}, and GET /me with an added user_id")
 	op := p.Operations[0]
 	assert.Equal(t, "GET /invoices/{invoice_id}", op.Operation)
 	assert.Equal(t, "getInvoice", op.TestName)
@@ -108,8 +108,9 @@ func TestBuildPlan_JSONShape(t *testing.T) {
 		Skipped    []map[string]string          `json:"skipped"`
 	}
 	require.NoError(t, json.Unmarshal(data, &got))
-	require.Len(t, got.Operations, 2)
+	require.Len(t, got.Operations, 3)
 	op := got.Operations[0]
+	assert.JSONEq(t, `[{"uses": "bearer \"BearerAuth\""}]`, string(op["credentials"]), "a plan from the spec alone names the scheme")
 	assert.JSONEq(t, `"GET /invoices/{invoice_id}"`, string(op["operation"]))
 	assert.NotContains(t, op, "Op", "runner-only fields stay out of the JSON")
 	assert.NotContains(t, op, "IDs")
@@ -120,7 +121,7 @@ func TestBuildPlan_JSONShape(t *testing.T) {
 	assert.Equal(t, "path", params[0]["in"])
 	assert.NotEmpty(t, params[0]["reasons"])
 	assert.NotContains(t, params[0], "added", "a spec parameter is not marked added")
-	require.NoError(t, json.Unmarshal(got.Operations[1]["idParameters"], &params))
+	require.NoError(t, json.Unmarshal(got.Operations[2]["idParameters"], &params))
 	assert.Equal(t, map[string]any{"name": "user_id", "in": "query", "added": true, "reasons": []any{addedReason}}, params[0])
 	require.NotEmpty(t, got.Skipped)
 	assert.Equal(t, "GET /ghost/{id}", got.Skipped[0]["operation"], "sorted by path")

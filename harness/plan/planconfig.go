@@ -10,6 +10,6 @@ import (
 // without GETs that read like actions. Prepare and the CLI's plan verb
 // share it, so `plan` shows what `scan` attacks.
 func ConfigPlan(spec *spec.Spec, cfg *config.Config) Plan {
-	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys()})
+	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys(), Users: cfg.Users})
 	return applyActions(applyPublic(plan, cfg.Public), cfg.Actions)
 }

@@ -54,6 +54,13 @@ func (b *opBuilder) operation(path, method string, item *openapi3.PathItem, raw 
 	op := Operation{Method: method, Path: path, ID: raw.OperationID, Raw: raw}
 	op.Params = b.params(op.Key(), item.Parameters, raw.Parameters)
 	op.Security, op.SecurityWhy = b.security(raw)
+	if op.Security != SecurityPublic {
+		reqs := b.spec.Doc.Security
+		if raw.Security != nil {
+			reqs = *raw.Security
+		}
+		op.Alternatives = alternatives(b.spec.Doc, reqs)
+	}
 	op.Origin = b.origin(op.Key(), raw)
 	return op
 }

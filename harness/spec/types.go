@@ -64,7 +64,11 @@ type Operation struct {
 	Security Security
 	// SecurityWhy explains Security in words, for plans and skips.
 	SecurityWhy string
-	Origin      Origin
+	// Alternatives are the security requirements that admit a caller, in
+	// the document's order: any one of them is enough. Nil for a public
+	// operation and where the document declares no security.
+	Alternatives []Requirement
+	Origin       Origin
 	// Raw is kin-openapi's operation, for response schemas and links.
 	Raw *openapi3.Operation
 }
