@@ -114,6 +114,13 @@ func printPlan(w io.Writer, out planOutput) {
 		for _, p := range op.IDParameters {
 			fmt.Fprintf(w, "    %s (%s): %s\n", p.Name, p.In, strings.Join(p.Reasons, "; "))
 		}
+		for _, c := range op.Credentials {
+			who := "takes"
+			if c.User != "" {
+				who = "as " + c.User
+			}
+			fmt.Fprintf(w, "    %s: %s\n", who, c.Uses)
+		}
 	}
 	if len(plan.Skipped) > 0 {
 		fmt.Fprintln(w, "\nleft out:")
