@@ -42,6 +42,9 @@ func (s *Scan) prepareStaging() error {
 	}
 	for i := range cfg.Users {
 		if err := s.client.Login(ctx, &cfg.Users[i]); err != nil {
+			if cfg.Users[i].Login.Where != "" {
+				return err // it names the file, line and key already
+			}
 			return fmt.Errorf("%s: users[%d].login: %w", cfg.File, i, err)
 		}
 	}
