@@ -125,15 +125,15 @@ func loginCSRF(u *config.User) *config.CSRF {
 func (c *Client) serve(use config.Use, u *config.User, s session) []cred {
 	sc := use.Scheme
 	switch use.From {
-	case "token", "login token":
+	case config.FromToken, config.FromLoginToken, config.FromTokenURL:
 		token := s.token
 		if token == "" {
 			token = u.Token.Reveal()
 		}
 		return []cred{{kind: "header", name: "Authorization", value: "Bearer " + token, shown: "Bearer $" + u.TokenVar, secret: true}}
-	case "basic":
+	case config.FromBasic:
 		return []cred{{kind: "basic", name: u.Basic.Username, value: u.Basic.Password.Reveal(), shown: "$" + u.Var("password"), secret: true}}
-	case "apiKey":
+	case config.FromAPIKey:
 		kind := sc.In
 		if kind == "" {
 			kind = "header"

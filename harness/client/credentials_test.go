@@ -228,7 +228,6 @@ func TestClient_CookieSessionRefreshedOnceOn401(t *testing.T) {
 func TestClient_CrossOriginRedirectCarriesNoCredential(t *testing.T) {
 	cfg, sp := credUsers(t)
 	other := newCredAPI(t)
-	api := newCredAPI(t)
 	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/query/2", http.StatusFound)
 	}))
@@ -243,7 +242,6 @@ func TestClient_CrossOriginRedirectCarriesNoCredential(t *testing.T) {
 	other.mu.Lock()
 	defer other.mu.Unlock()
 	assert.Empty(t, other.hits, "another origin never gets a request: no header, cookie or query key")
-	_ = api
 }
 
 func TestClient_QueryKeyRedactedFromFinalURL(t *testing.T) {

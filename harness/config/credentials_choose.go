@@ -24,8 +24,11 @@ type Holdings struct {
 	// Bearer is true when the user has a Bearer token: token, tokenFile,
 	// tokenCommand, or a login that answers one.
 	Bearer bool
-	// LoginToken is true when the token comes from a login.
+	// LoginToken is true when the token comes from a login; LoginPath is
+	// that login's path, when known, which an oauth2 scheme's tokenUrl may
+	// name.
 	LoginToken bool
+	LoginPath  string
 	// APIKey and Basic are true when the user gives apiKey or basic.
 	APIKey, Basic bool
 	// Cookies are the names of the cookies the user gives (key cookies);
@@ -49,7 +52,10 @@ func (u User) Holdings() Holdings {
 	}
 	if l := u.Login; l != nil {
 		if l.TokenPath != "" {
-			h.Bearer, h.LoginToken = true, true
+			h.Bearer, h.LoginToken, h.LoginPath = true, true, l.Path
+			if m := operationRE.FindStringSubmatch(strings.TrimSpace(l.Operation)); m != nil && h.LoginPath == "" {
+				h.LoginPath = m[2]
+			}
 		} else {
 			h.AnyCookie = true
 		}
@@ -63,11 +69,22 @@ func (u User) Holdings() Holdings {
 	return h
 }
 
+// Use.From values: which of the user's credentials serves a scheme.
+const (
+	FromToken       = "token"
+	FromLoginToken  = "login token"
+	FromTokenURL    = "login token (the scheme's tokenUrl)"
+	FromAPIKey      = "apiKey"
+	FromBasic       = "basic"
+	FromCookies     = "cookies"
+	FromLoginCookie = "login cookie"
+	FromHeaders     = "headers"
+)
+
 // Use is one scheme served by one of the user's credentials.
 type Use struct {
 	Scheme spec.Scheme
-	// From names the credential: "token", "login token", "apiKey", "basic",
-	// "cookies", "login cookie" or "headers".
+	// From names the credential: one of the From* constants.
 	From string
 }
 
@@ -89,7 +106,7 @@ func (h Holdings) Choose(alts []spec.Requirement) (uses []Use, ok bool) {
 		case h.Bearer:
 			return []Use{{Scheme: spec.Scheme{Kind: spec.KindBearer}, From: h.tokenName()}}, true
 		case h.Basic:
-			return []Use{{Scheme: spec.Scheme{Kind: spec.KindBasic}, From: "basic"}}, true
+			return []Use{{Scheme: spec.Scheme{Kind: spec.KindBasic}, From: FromBasic}}, true
 		}
 		return nil, true
 	}
@@ -122,24 +139,27 @@ func (h Holdings) serve(s spec.Scheme, apiKeyFree *bool) string {
 	takeKey := func() string {
 		if *apiKeyFree {
 			*apiKeyFree = false
-			return "apiKey"
+			return FromAPIKey
 		}
 		return ""
 	}
 	switch s.Kind {
 	case spec.KindBearer:
+		if h.LoginToken && h.LoginPath != "" && s.ServesTokenURL(h.LoginPath) {
+			return FromTokenURL
+		}
 		if h.Bearer {
 			return h.tokenName()
 		}
 	case spec.KindBasic:
 		if h.Basic {
-			return "basic"
+			return FromBasic
 		}
 	case spec.KindAPIKey:
 		switch s.In {
 		case "header":
 			if h.Headers[http.CanonicalHeaderKey(s.Param)] {
-				return "headers"
+				return FromHeaders
 			}
 			if strings.EqualFold(s.Param, "Authorization") && h.Bearer && !h.APIKey {
 				// Swagger 2.0 has no bearer type; such specs declare an
@@ -150,9 +170,9 @@ func (h Holdings) serve(s spec.Scheme, apiKeyFree *bool) string {
 		case "cookie":
 			switch {
 			case h.Cookies[s.Param]:
-				return "cookies"
+				return FromCookies
 			case h.LoginCookies[s.Param], h.AnyCookie:
-				return "login cookie"
+				return FromLoginCookie
 			}
 			return takeKey()
 		case "query":
@@ -165,9 +185,9 @@ func (h Holdings) serve(s spec.Scheme, apiKeyFree *bool) string {
 // tokenName says where the Bearer token comes from.
 func (h Holdings) tokenName() string {
 	if h.LoginToken {
-		return "login token"
+		return FromLoginToken
 	}
-	return "token"
+	return FromToken
 }
 
 // Describe lists what h holds, by kind, for reasons such as "alice has
@@ -232,28 +252,25 @@ func sortedKeys(m map[string]bool) []string {
 // CheckSchemes refuses a user credential that no scheme of sp can take (an
 // apiKey where the spec defines only http basic): the user would be sent
 // without it and every case would end without a verdict. A spec that
-// defines no schemes takes anything (the harness assumes Bearer there).
+// defines no schemes takes a token or basic (what the harness always sent)
+// but has nowhere to put an apiKey.
 func (c *Config) CheckSchemes(sp *spec.Spec) error {
-	schemes := sp.Schemes()
-	if len(schemes) == 0 {
-		return nil
-	}
 	var kinds []string
 	has := map[string]bool{}
-	for _, s := range schemes {
+	for _, s := range sp.Schemes() {
 		kinds = append(kinds, s.String())
 		has[s.Kind] = true
-		if s.Kind == spec.KindAPIKey {
-			has["in:"+s.In] = true
-		}
 	}
-	defined := strings.Join(kinds, ", ")
+	defined := "none"
+	if len(kinds) > 0 {
+		defined = strings.Join(kinds, ", ")
+	}
 	for i, u := range c.Users {
 		key := fmt.Sprintf("users[%d]", i)
 		switch {
 		case !u.APIKey.IsZero() && !has[spec.KindAPIKey]:
 			return c.errf(key+".apiKey", "%s has apiKey but %s defines no apiKey scheme (it defines %s); give the credential those schemes take, or remove apiKey", u.Name, sp.File, defined)
-		case u.Basic != nil && !has[spec.KindBasic]:
+		case u.Basic != nil && len(kinds) > 0 && !has[spec.KindBasic]:
 			return c.errf(key+".basic", "%s has basic but %s defines no http basic scheme (it defines %s); give the credential those schemes take, or remove basic", u.Name, sp.File, defined)
 		}
 	}

@@ -129,6 +129,7 @@ func TestHoldings_Choose(t *testing.T) {
 	clientID := spec.Scheme{Name: "clientId", Kind: spec.KindAPIKey, In: "header", Param: "PLAID-CLIENT-ID"}
 	secretH := spec.Scheme{Name: "secret", Kind: spec.KindAPIKey, In: "header", Param: "PLAID-SECRET"}
 	digest := spec.Scheme{Name: "d", Kind: spec.KindUnknown, Why: "http digest"}
+	oauth := spec.Scheme{Name: "o", Kind: spec.KindBearer, TokenURLs: []string{"https://auth.example.test/oauth/token"}}
 	req := func(s ...spec.Scheme) spec.Requirement { return s }
 	tests := []struct {
 		name string
@@ -138,6 +139,8 @@ func TestHoldings_Choose(t *testing.T) {
 	}{
 		{"bearer", Holdings{Bearer: true}, []spec.Requirement{req(bearer)}, `token as bearer "jwt"`},
 		{"login token", Holdings{Bearer: true, LoginToken: true}, []spec.Requirement{req(bearer)}, `login token as bearer "jwt"`},
+		{"login at the tokenUrl", Holdings{Bearer: true, LoginToken: true, LoginPath: "/oauth/token"}, []spec.Requirement{req(oauth)}, `login token (the scheme's tokenUrl) as bearer "o"`},
+		{"login elsewhere", Holdings{Bearer: true, LoginToken: true, LoginPath: "/login"}, []spec.Requirement{req(oauth)}, `login token as bearer "o"`},
 		{"apiKey in header", Holdings{APIKey: true}, []spec.Requirement{req(hdr)}, `apiKey as apiKey "key" in header "X-API-Key"`},
 		{"header of the scheme's name", Holdings{APIKey: true, Headers: map[string]bool{"X-Api-Key": true}}, []spec.Requirement{req(hdr)}, `headers as apiKey "key" in header "X-API-Key"`},
 		{"apiKey in query", Holdings{APIKey: true}, []spec.Requirement{req(qry)}, `apiKey as apiKey "q" in query "api_key"`},
@@ -205,5 +208,8 @@ func TestConfig_CheckSchemes(t *testing.T) {
 	cfg, err = parseUsers(t, "  - {name: alice, basic: {username: a, password: p}}\n"+bobToken, nil)
 	require.NoError(t, err)
 	assert.ErrorContains(t, cfg.CheckSchemes(keyOnly), "users[0].basic: alice has basic but api.yaml defines no http basic scheme")
-	require.NoError(t, cfg.CheckSchemes(doc("")), "a spec without schemes takes anything")
+	require.NoError(t, cfg.CheckSchemes(doc("")), "a spec without schemes takes basic, as it takes a token")
+	cfg, err = parseUsers(t, "  - {name: alice, apiKey: k1}\n"+bobToken, nil)
+	require.NoError(t, err)
+	assert.ErrorContains(t, cfg.CheckSchemes(doc("")), "defines no apiKey scheme (it defines none)", "but it has nowhere to put an apiKey")
 }
