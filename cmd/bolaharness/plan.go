@@ -121,6 +121,7 @@ func printPlan(w io.Writer, out planOutput) {
 			}
 			fmt.Fprintf(w, "    %s: %s\n", who, c.Uses)
 		}
+		printAuthChecks(w, op)
 	}
 	if len(plan.Skipped) > 0 {
 		fmt.Fprintln(w, "\nleft out:")
@@ -172,5 +173,17 @@ func printHarvest(w io.Writer, h plan.HarvestPlan) {
 	}
 	if h.Creation != "" {
 		fmt.Fprintf(w, "  creation: %s\n", h.Creation)
+	}
+}
+
+// printAuthChecks says which ignored-authentication checks the operation
+// gets and as whom.
+func printAuthChecks(w io.Writer, op plan.PlannedOperation) {
+	switch {
+	case len(op.AuthChecks) > 0:
+		fmt.Fprintf(w, "    ignored-auth: %s, repeating the control of the first user whose own object answers "+
+			"(tampered and alg-none only for a JWT credential)\n", strings.Join(op.AuthChecks, ", "))
+	case op.AuthChecksWhy != "":
+		fmt.Fprintf(w, "    ignored-auth: not checked: %s\n", op.AuthChecksWhy)
 	}
 }

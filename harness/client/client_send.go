@@ -43,7 +43,7 @@ func (c *Client) exchange(ctx context.Context, req *http.Request, user *config.U
 		if overloaded {
 			return true
 		}
-		if x.Status == http.StatusUnauthorized && !refreshed && c.refresh(ctx, user, sess.gen) {
+		if x.Status == http.StatusUnauthorized && !refreshed && authCheckOf(ctx) == "" && c.refresh(ctx, user, sess.gen) {
 			refreshed = true
 			continue
 		}

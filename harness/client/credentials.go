@@ -109,6 +109,9 @@ func (c *Client) credentials(ctx context.Context, method string, target *url.URL
 		}
 		out = append(out, cred{kind: "header", name: cs.Header, value: s.csrf, shown: shown, secret: true})
 	}
+	if check := authCheckOf(ctx); check != "" {
+		out, _ = forge(check, out) // Forgeable told the caller whether anything was forged
+	}
 	return out
 }
 

@@ -90,6 +90,10 @@ type Config struct {
 	// Destroy (key `destroy`) names the objects the harness may DELETE as
 	// another user (config_destroy.go); nothing else is ever deleted.
 	Destroy []DestroyObject
+	// AuthChecks (key `authChecks`) are the ignored-authentication checks
+	// run on each attacked read (config_authz.go): nil means all of
+	// AuthCheckNames, an empty list none.
+	AuthChecks []string
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.

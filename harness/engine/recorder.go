@@ -121,3 +121,28 @@ func (r *recorder) report(d time.Duration) *report.Report {
 	}
 	return rep
 }
+
+// authOutcome counts one ignored-auth check in the stats and keeps its
+// finding; the matrix is the users' (attacker, victim) grid, so the
+// checks, whose caller is nobody, stay out of it.
+func (r *recorder) authOutcome(o *Outcome, f *report.Finding) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stats.Cases++
+	switch o.Verdict.Outcome {
+	case oracle.Leak:
+		r.stats.Leaks++
+	case oracle.NoVerdict:
+		r.stats.NoVerdict++
+	default:
+		r.stats.Safe++
+	}
+	if f == nil {
+		return
+	}
+	k := strings.Join([]string{f.Operation, f.Attacker, f.Victim, f.URL, f.Kind}, "\x00")
+	if !r.seen[k] {
+		r.seen[k] = true
+		r.findings = append(r.findings, *f)
+	}
+}

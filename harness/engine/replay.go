@@ -53,10 +53,18 @@ func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) 
 		return ReplayResult{}, err
 	}
 	res := ReplayResult{Finding: f, URL: attack.URL, Request: s.placedRequest(f, attack)}
-	sent := s.client.DoRequest(ctx, g.a, attack)
-	res.Status = sent.Status
-	trial := oracle.Trial{Attacker: party(g.a), Others: s.others(g.a), Sent: append(SentTexts(res.URL, f.Value), recordedTexts(res.Request)...),
-		Attack: sent, AttackerOwn: g.own(ctx)}
+	var trial oracle.Trial
+	if check := authCheckOf(f); check != "" {
+		// The owner's own request with the credential dropped or forged:
+		// nobody's own objects to compare with, every user's data counts.
+		sent := s.client.DoRequest(client.WithAuthCheck(ctx, check), g.v, attack)
+		trial = oracle.Trial{Attacker: anonymous(check), Others: s.parties(), Attack: sent}
+	} else {
+		sent := s.client.DoRequest(ctx, g.a, attack)
+		trial = oracle.Trial{Attacker: party(g.a), Others: s.others(g.a), Attack: sent, AttackerOwn: g.own(ctx)}
+	}
+	trial.Sent = append(SentTexts(res.URL, f.Value), recordedTexts(res.Request)...)
+	res.Status = trial.Attack.Status
 	victim := party(g.v)
 	trial.Victim = &victim
 	if control, ok := s.replayControl(g, f, reportBase); ok {
@@ -128,6 +136,9 @@ func (s *Scan) ReplayGroup(f report.Finding) (*group, error) {
 		return nil, fmt.Errorf("replay: %s: parameter %q is not taken for an object id by this plan; pass the config the report was made with (-config)", f.Operation, f.Parameter)
 	}
 	a, v := s.Cfg.User(f.Attacker), s.Cfg.User(f.Victim)
+	if f.Kind == KindIgnoredAuth {
+		a = v // the victim's own credential, dropped or forged as the mutation says
+	}
 	if a == nil || v == nil {
 		return nil, fmt.Errorf("replay: %s: users %q and %q must both be in %s; pass the config the report was made with (-config)", f.Operation, f.Attacker, f.Victim, s.Cfg.File)
 	}

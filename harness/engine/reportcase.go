@@ -130,8 +130,13 @@ func flawKind(g *group, c mutate.Case, scope string) string {
 // reproduce and replay it.
 func (s *Scan) describeLeak(f *report.Finding, o *Outcome) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "LEAK (%s, %s): %s %s %s's object: %s %s=%s (%s, in %s) → status %d\n",
-		f.Kind, f.CWE, f.Attacker, leakVerb(f), f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.In, f.Status)
+	if f.Kind == KindIgnoredAuth {
+		fmt.Fprintf(&b, "LEAK (%s, %s): %s's object served to a request with %s: %s %s=%s (in %s) → status %d\n",
+			f.Kind, f.CWE, f.Victim, authCheckCaller(authCheckOf(*f)), f.Operation, f.Parameter, f.Value, f.In, f.Status)
+	} else {
+		fmt.Fprintf(&b, "LEAK (%s, %s): %s %s %s's object: %s %s=%s (%s, in %s) → status %d\n",
+			f.Kind, f.CWE, f.Attacker, leakVerb(f), f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.In, f.Status)
+	}
 	fmt.Fprintf(&b, "  url: %s\n", f.URL)
 	for _, r := range f.Reasons {
 		fmt.Fprintf(&b, "  why: %s\n", r)

@@ -244,6 +244,7 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperati
 	if !ran {
 		s.rec.skip(op.Operation, "no case could be built: "+why)
 	}
+	s.ignoredAuth(ctx, t, op)
 }
 
 // newSeed picks a random non-zero seed.

@@ -33,6 +33,11 @@ type PlannedOperation struct {
 	// security alternatives and the users' credentials decide
 	// (plan_credentials.go).
 	Credentials []PlannedCredential `json:"credentials,omitempty"`
+	// AuthChecks are the ignored-authentication checks the run sends on
+	// the operation, as the first user whose own object answers
+	// (plan_authchecks.go); AuthChecksWhy says why none when none.
+	AuthChecks    []string `json:"authChecks,omitempty"`
+	AuthChecksWhy string   `json:"authChecksWhy,omitempty"`
 	// Op and IDs carry the full operation and id parameters to the runner.
 	Op  spec.Operation `json:"-"`
 	IDs []spec.IDParam `json:"-"`

@@ -11,5 +11,5 @@ import (
 // share it, so `plan` shows what `scan` attacks.
 func ConfigPlan(spec *spec.Spec, cfg *config.Config) Plan {
 	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys(), Users: cfg.Users})
-	return applyActions(applyPublic(plan, cfg.Public), cfg.Actions)
+	return applyAuthChecks(applyActions(applyPublic(plan, cfg.Public), cfg.Actions), cfg)
 }

@@ -203,16 +203,22 @@ func TestSARIFContent(t *testing.T) {
 	assert.Equal(t, "2.1.0", l.Version)
 	assert.Equal(t, report.ToolName, run.Tool.Driver.Name)
 
-	// One rule per kind of flaw, each filed under CWE-639 and OWASP API1:2023
+	// One rule per kind of flaw, the object-level ones filed under CWE-639
+	// and OWASP API1:2023, the authorization-matrix ones under their own,
 	// with the fix for that kind in its help.
+	want := map[string][2]string{"ignored-auth": {"CWE-287", "API2:2023"}}
 	require.Len(t, run.Tool.Driver.Rules, len(report.FlawKinds()))
 	for i, k := range report.FlawKinds() {
 		rule := run.Tool.Driver.Rules[i]
+		refs, ok := want[k.Kind]
+		if !ok {
+			refs = [2]string{"CWE-639", "API1:2023"}
+		}
 		assert.Equal(t, "bola/"+k.Kind, rule.ID)
 		assert.Contains(t, rule.Help.Text, k.Remediation)
-		assert.Contains(t, rule.Properties["tags"], "external/cwe/cwe-639")
-		assert.Equal(t, "CWE-639", rule.Properties["cwe"])
-		assert.Contains(t, rule.Properties["owasp"], "API1:2023")
+		assert.Contains(t, rule.Properties["tags"], "external/cwe/"+strings.ToLower(refs[0]))
+		assert.Equal(t, refs[0], rule.Properties["cwe"])
+		assert.Contains(t, rule.Properties["owasp"], refs[1])
 		assert.NotEmpty(t, rule.Properties["security-severity"])
 	}
 

@@ -35,7 +35,31 @@ type FlawKind struct {
 	Summary string
 	// Remediation says how to fix this kind of flaw.
 	Remediation string
+	// CWE, CWEURL, OWASP and OWASPURL file the kind: CWE-639 and OWASP
+	// API1 for the object-level kinds (filled in by init), their own for
+	// the authorization-matrix kinds.
+	CWE, CWEURL, OWASP, OWASPURL string
+	// Tags are the SARIF tags beyond "security" and the CWE's.
+	Tags []string
 }
+
+// References of the authorization-matrix kinds (report_kinds.go).
+const (
+	// CWE285URL describes CWE-285 (Improper Authorization).
+	CWE285URL = "https://cwe.mitre.org/data/definitions/285.html"
+	// CWE287URL describes CWE-287 (Improper Authentication).
+	CWE287URL = "https://cwe.mitre.org/data/definitions/287.html"
+	// CWE204URL describes CWE-204 (Observable Response Discrepancy).
+	CWE204URL = "https://cwe.mitre.org/data/definitions/204.html"
+	// OWASPAPI2 names OWASP API2:2023.
+	OWASPAPI2 = "OWASP API2:2023 Broken Authentication"
+	// OWASPAPI2URL is that entry's page.
+	OWASPAPI2URL = "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/"
+	// OWASPAPI5 names OWASP API5:2023.
+	OWASPAPI5 = "OWASP API5:2023 Broken Function Level Authorization"
+	// OWASPAPI5URL is that entry's page.
+	OWASPAPI5URL = "https://owasp.org/API-Security/editions/2023/en/0xa5-broken-function-level-authorization/"
+)
 
 // flawKinds are the kinds flawKind (reportcase.go) can name, in the order
 // the reports list them: from the plainest flaw to the subtlest.
@@ -102,13 +126,30 @@ var kindTable = []FlawKind{
 		Remediation: "Check ownership before every state change, in the same scoped lookup reads use (UPDATE ... WHERE id = ? AND owner_id = :subject, " +
 			"and fail when no row matched), and answer 404 when the caller does not own the object instead of a silent success.",
 	},
+	{
+		Kind: "ignored-auth", Title: "Authentication not enforced", RuleName: "IgnoredAuthentication",
+		Summary: "An owner's object is served to a request with no credential, with a token whose signature was altered, or with a JWT re-encoded with alg \"none\": the endpoint does not verify who is calling.",
+		Remediation: "Authenticate every request before any handler runs: reject requests without a credential (401), verify the JWT's signature " +
+			"with a fixed list of accepted algorithms (never \"none\", never the algorithm the token names), and check expiry and audience. " +
+			"Mark in the spec (security: []) only the operations that are public by design.",
+		CWE: "CWE-287", CWEURL: CWE287URL, OWASP: OWASPAPI2, OWASPURL: OWASPAPI2URL,
+		Tags: []string{"owasp-api2-2023", "authentication"},
+	},
 }
 
 func init() {
 	for i := range kindTable {
-		kindTable[i].RuleID = "bola/" + kindTable[i].Kind
+		k := &kindTable[i]
+		k.RuleID = "bola/" + k.Kind
+		if k.CWE == "" {
+			k.CWE, k.CWEURL, k.OWASP, k.OWASPURL = CWE639, CWE639URL, OWASPAPI1, OWASPAPI1URL
+			k.Tags = []string{"owasp-api1-2023", "bola", "idor"}
+		}
 	}
 }
+
+// CWEOf is the CWE a finding of kind is filed under.
+func CWEOf(kind string) string { return KindOf(kind).CWE }
 
 // FlawKinds returns every kind of flaw the harness names, in report order.
 func FlawKinds() []FlawKind { return append([]FlawKind(nil), kindTable...) }

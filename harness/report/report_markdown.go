@@ -160,6 +160,10 @@ func (r *Report) mdFixes(m *mdWriter) {
 	}
 	m.printf("### How to fix\n\n")
 	for _, k := range kinds {
+		if k.CWE != CWE639 { // the authorization-matrix kinds name their own references
+			m.printf("- **%s** (`%s`; [%s](%s), [%s](%s)): %s\n", k.Title, k.Kind, k.CWE, k.CWEURL, k.OWASP, k.OWASPURL, k.Remediation)
+			continue
+		}
 		m.printf("- **%s** (`%s`): %s\n", k.Title, k.Kind, k.Remediation)
 	}
 	m.printf("\nReferences: [%s](%s), [%s](%s).\n\n", CWE639, CWE639URL, OWASPAPI1, OWASPAPI1URL)

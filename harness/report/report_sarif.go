@@ -77,15 +77,15 @@ func addRule(run *sarif.Run, k FlawKind) {
 		Add("security-severity", securitySeverity).
 		Add("precision", "high").
 		Add("problem.severity", sarif.LevelError).
-		Add("cwe", CWE639).
-		Add("owasp", OWASPAPI1).
-		WithTags([]string{"security", "external/cwe/cwe-639", "owasp-api1-2023", "bola", "idor"})
+		Add("cwe", k.CWE).
+		Add("owasp", k.OWASP).
+		WithTags(append([]string{"security", "external/cwe/" + strings.ToLower(k.CWE)}, k.Tags...))
 	run.AddRule(k.RuleID).
 		WithName(k.RuleName).
 		WithDescription(k.Title).
 		WithFullDescription(sarif.NewMultiformatMessageString().WithText(k.Summary)).
 		WithMarkdownHelp(ruleHelp(k)).
-		WithHelpURI(OWASPAPI1URL).
+		WithHelpURI(k.OWASPURL).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarif.LevelError)).
 		WithProperties(props)
 }
@@ -93,7 +93,7 @@ func addRule(run *sarif.Run, k FlawKind) {
 // ruleHelp is the rule's help: what the flaw is, the fix and the references.
 func ruleHelp(k FlawKind) string {
 	return fmt.Sprintf("%s\n\n%s\n\n**Fix:** %s\n\nFiled under [%s](%s) and [%s](%s).",
-		k.Title, k.Summary, k.Remediation, CWE639, CWE639URL, OWASPAPI1, OWASPAPI1URL)
+		k.Title, k.Summary, k.Remediation, k.CWE, k.CWEURL, k.OWASP, k.OWASPURL)
 }
 
 func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
@@ -113,7 +113,7 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 		Add("attacker", f.Attacker).Add("victim", f.Victim).
 		Add("mutation", f.Mutation).Add("value", f.Value).
 		Add("url", f.URL).Add("status", f.Status).
-		Add("kind", f.Kind).Add("cwe", CWE639).
+		Add("kind", f.Kind).Add("cwe", k.CWE).
 		Add("in", f.In).Add("pointer", f.Pointer).
 		Add("evidence", evidence).Add("curl", f.Curl).
 		Add("remediation", remediationOf(f)).Add("test", f.Test))
