@@ -98,3 +98,7 @@ func ReadReport(path string) (*Report, error) { return report.ReadReport(path) }
 
 // ConfigName is a config's subtest name: its file name without extension.
 func ConfigName(path string) string { return config.ConfigName(path) }
+
+// UntestedError is a run that could not test anything, with the cause: the
+// command line exits 3 on it and go test fails (engine.UntestedError).
+type UntestedError = engine.UntestedError

@@ -23,6 +23,7 @@ type recorder struct {
 	order    [][3]string
 	stats    report.Stats
 	nv       []report.NoVerdictCase
+	nvWhy    []string // every no-verdict case's first reason, for the coverage
 	perOp    []report.OperationStat
 }
 
@@ -75,6 +76,11 @@ func (r *recorder) outcome(g *group, o *Outcome, f *report.Finding, test string)
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		r.stats.NoVerdict++
 		cell.NoVerdict++
+		why := "no reason given"
+		if len(o.Verdict.Reasons) > 0 {
+			why = o.Verdict.Reasons[0]
+		}
+		r.nvWhy = append(r.nvWhy, s0(g.v.Name, why))
 		if len(r.nv) < report.MaxNoVerdictList {
 			r.nv = append(r.nv, report.NoVerdictCase{Operation: g.op.Operation, Test: test, Why: strings.Join(o.Verdict.Reasons, "; ")})
 		}
@@ -120,4 +126,19 @@ func (r *recorder) report(d time.Duration) *report.Report {
 		rep.Matrix = append(rep.Matrix, c)
 	}
 	return rep
+}
+
+// noVerdictReasons are the first reasons of every case without verdict.
+func (r *recorder) noVerdictReasons() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.nvWhy...)
+}
+
+// s0 prefixes a reason with the victim it concerns, unless it names them.
+func s0(victim, why string) string {
+	if strings.Contains(why, victim) {
+		return why
+	}
+	return victim + ": " + why
 }
