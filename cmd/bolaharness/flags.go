@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/bolaharness/bolaharness/harness"
@@ -100,6 +101,17 @@ func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
 	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
 		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
+	if c := rep.Coverage; c != nil {
+		fmt.Fprintln(w, "coverage:")
+		for _, l := range c.Lines() {
+			fmt.Fprintln(w, "  "+l)
+		}
+		for _, wn := range rep.Warnings {
+			if strings.Contains(wn, "requests for its own objects were refused") {
+				fmt.Fprintln(w, "  WARNING: "+wn)
+			}
+		}
+	}
 	if len(rep.Findings) == 0 {
 		return
 	}
@@ -145,10 +157,39 @@ func flawGroups(findings []harness.Finding) []flawGroup {
 
 // leakStatus is the exit status a report calls for.
 func leakStatus(rep *harness.Report) int {
-	if len(rep.Findings) > 0 {
+	switch {
+	case rep.Coverage != nil && rep.Coverage.Interrupted:
+		return exitInterrupted
+	case rep.Coverage != nil && rep.Coverage.Untested != "":
+		return exitUntested
+	case len(rep.Findings) > 0:
 		return exitLeaks
 	}
 	return exitClean
+}
+
+// check makes sure every output can be written before the first request:
+// a typo in a path must not cost a whole scan. Each file is created (empty)
+// with its directory; the run overwrites it.
+func (o outputs) check() error {
+	for _, p := range []string{o.json, o.sarif, o.markdown, o.html} {
+		if p == "" || p == "/dev/stdout" || p == "/dev/stderr" {
+			continue
+		}
+		if dir := filepath.Dir(p); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+			}
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+		}
+	}
+	return nil
 }
 
 // envDefault returns v, or the environment variable's value when v is "".

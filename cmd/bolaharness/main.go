@@ -7,7 +7,8 @@
 //	bolaharness replay -report R.json         send a report's findings again: fixed yet?
 //	bolaharness merge -o all.json R1 R2       combine the reports of sharded scans
 //
-// Exit status: 0 clean, 1 leaks found, 2 usage or config error.
+// Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing
+// could be tested, 130 interrupted.
 package main
 
 import (
@@ -21,6 +22,11 @@ const (
 	exitClean = 0
 	exitLeaks = 1
 	exitUsage = 2
+	// exitUntested: the run could not test anything (a credential refused,
+	// the target unreachable or not the API, nothing attacked or judged).
+	exitUntested = 3
+	// exitInterrupted: Ctrl-C; the partial report was written.
+	exitInterrupted = 130
 )
 
 func main() {
@@ -73,7 +79,8 @@ Examples:
   bolaharness replay -report out/bola.json -finding 2 -config fixtures/staging.yaml
 
 Environment: BOLA_CONFIG, BOLA_BASE_URL, BOLA_REPORT, BOLA_SEED, BOLA_SHARD.
-Exit status: 0 clean, 1 leaks found, 2 usage or config error.
+Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing could be
+tested (credential refused, target unreachable, nothing attacked or judged), 130 interrupted.
 Run "bolaharness <command> -h" for a command's flags.
 `)
 }

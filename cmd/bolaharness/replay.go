@@ -21,7 +21,7 @@ import (
 // exitReplayUnjudged is replay's status when no finding still leaks but
 // one could not be judged (the server is down, the control failed): "fixed"
 // cannot be claimed, and a CI step must not pass on it.
-const exitReplayUnjudged = exitUsage
+const exitReplayUnjudged = exitUntested
 
 var replayHelp = verbHelp{
 	usage: "bolaharness replay -report R.json [-finding N|all] [-config F] [-fixture-mode M]\n       bolaharness replay -seed N -run P [-config F]",

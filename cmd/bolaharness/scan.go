@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/bolaharness/bolaharness/harness"
@@ -68,6 +70,10 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	if err := s.out.check(); err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return exitUsage
+	}
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
@@ -120,9 +126,17 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	scan, err := harness.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+		var untested *harness.UntestedError
+		if errors.As(err, &untested) {
+			return nil, exitUntested
+		}
 		return nil, exitUsage
 	}
 	defer scan.Close()
+	if why := selectsNothing(scan.Plan(), filter, opts.Shard); why != "" {
+		fmt.Fprintf(stderr, "scan: %s\n", why)
+		return nil, exitUsage
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var rep *harness.Report
@@ -132,6 +146,16 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	if filter != nil {
 		rep.Stats.Operations = filter.operations()
 		rep.Skipped = filter.keepSkips(rep.Skipped, scan.Plan())
+		if filter.selectedNone() {
+			fmt.Fprintf(stderr, "scan: -run %q selected no case: %s\n", s.run, listNames(scan.Plan()))
+			return nil, exitUsage
+		}
+	}
+	if ctx.Err() != nil && rep.Coverage != nil {
+		rep.Coverage.Interrupted, rep.Partial = true, true
+	}
+	if rep.Coverage != nil && rep.Coverage.Untested != "" {
+		fmt.Fprintf(stderr, "bolaharness: nothing could be tested: %s\n", rep.Coverage.Untested)
 	}
 	return rep, exitClean
 }
@@ -178,4 +202,33 @@ func checkChoice(name, v string, choices ...string) error {
 		}
 	}
 	return fmt.Errorf("%s %q: want one of %q", name, v, choices)
+}
+
+// selectsNothing says why a -run pattern or a shard selects no operation of
+// the plan (exit 2, with the names that exist), or "".
+func selectsNothing(p plan.Plan, f *runFilter, sh plan.Shard) string {
+	if len(p.Operations) == 0 && !sh.IsZero() {
+		return fmt.Sprintf("shard %d/%d selects none of the operations; use fewer shards (see plan for the operations)", sh.Index, sh.Count)
+	}
+	if f == nil || len(f.parts) == 0 || len(p.Operations) == 0 {
+		return ""
+	}
+	for _, op := range p.Operations {
+		if f.parts[0].MatchString(op.TestName) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("-run %q matches no operation: %s", f.pattern, listNames(p))
+}
+
+// listNames names the plan's operations as -run sees them.
+func listNames(p plan.Plan) string {
+	var names []string
+	for _, op := range p.Operations {
+		names = append(names, op.TestName)
+	}
+	if len(names) == 0 {
+		return "the plan attacks no operation"
+	}
+	return "the operations are " + strings.Join(names, ", ")
 }

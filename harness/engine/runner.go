@@ -87,6 +87,9 @@ func Draft(cfg *config.Config, shard plan.Shard) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(sp.Operations) == 0 {
+		return nil, &spec.NotOpenAPIError{File: sp.File, Why: "the document declares no operations (its paths are empty), so there is nothing to test; check that this is the whole API description"}
+	}
 	p := shard.Apply(plan.ConfigPlan(sp, cfg))
 	return &Blueprint{Spec: sp, Plan: p, Harvest: plan.PlanHarvestWith(sp, cfg, p)}, nil
 }

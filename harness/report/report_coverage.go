@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -106,3 +107,54 @@ func (c *Coverage) Lines() []string {
 
 // String is Lines joined by newlines.
 func (c *Coverage) String() string { return strings.Join(c.Lines(), "\n") }
+
+// credentialRank orders credential states for a merge: a credential
+// rejected in any shard is rejected, one that worked anywhere works.
+var credentialRank = map[string]int{CredentialUnchecked: 0, CredentialWorks: 1, CredentialRejected: 2}
+
+// mergeCoverage adds the coverage of shard n to a: counts add up, a user's
+// credential takes its worst state, and a shard that tested nothing leaves
+// the merged run untested (part of it was never tested).
+func mergeCoverage(a, b *Coverage, n int) *Coverage {
+	if b == nil {
+		return a
+	}
+	if a == nil {
+		a = &Coverage{Users: []UserCoverage{}}
+	}
+	if a.Untested == "" && b.Untested != "" {
+		a.Untested = fmt.Sprintf("report %d: %s", n, b.Untested)
+	}
+	a.Interrupted = a.Interrupted || b.Interrupted
+	a.Attacked += b.Attacked
+	a.Judged += b.Judged
+	a.WithoutVerdict += b.WithoutVerdict
+	for _, u := range b.Users {
+		i := slices.IndexFunc(a.Users, func(x UserCoverage) bool { return x.Name == u.Name })
+		if i < 0 {
+			a.Users = append(a.Users, u)
+			continue
+		}
+		x := &a.Users[i]
+		if credentialRank[u.Credential] > credentialRank[x.Credential] {
+			x.Credential, x.CheckedWith = u.Credential, u.CheckedWith
+		}
+		x.Controls += u.Controls
+		x.Refused += u.Refused
+	}
+	counts := map[string]int{}
+	for _, w := range append(a.Why, b.Why...) {
+		counts[w.Why] += w.Count
+	}
+	var whys []string
+	for why, k := range counts {
+		for range k {
+			whys = append(whys, why)
+		}
+	}
+	a.Why = GroupReasons(whys)
+	if len(a.Why) == 0 {
+		a.Why = nil
+	}
+	return a
+}
