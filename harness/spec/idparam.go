@@ -142,6 +142,10 @@ type pathPosition struct {
 	// collection is the literal segment just before the parameter's
 	// segment, when the parameter opens its segment; empty otherwise.
 	Collection string
+	// Composite is the parameter whose whole segment comes just before
+	// this one's and itself follows a collection: `{owner}` for `{repo}`
+	// in `/repos/{owner}/{repo}`, where the two together name the object.
+	Composite string
 }
 
 func PathPositions(path string) map[string]pathPosition {
@@ -156,6 +160,9 @@ func PathPositions(path string) map[string]pathPosition {
 			if loc[0] == 0 && i > 0 && IsCollectionSegment(segments[i-1]) {
 				pos.Collection = segments[i-1]
 			}
+			if prev := wholeParam(segments, i-1); loc[0] == 0 && loc[1] == len(seg) && prev != "" && out[prev].Collection != "" {
+				pos.Composite = prev
+			}
 			if _, seen := out[name]; !seen {
 				out[name] = pos
 			}
@@ -164,6 +171,20 @@ func PathPositions(path string) map[string]pathPosition {
 	return out
 }
 
+// wholeParam is the parameter segments[i] consists of, or "".
+func wholeParam(segments []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	m := IdTemplateParam.FindStringSubmatch(segments[i])
+	if m == nil || m[0] != segments[i] {
+		return ""
+	}
+	return m[1]
+}
+
+// IsCollectionSegment is true for a literal segment that names a
+// collection: not a template and not a version.
 func IsCollectionSegment(seg string) bool {
 	return seg != "" && !strings.ContainsAny(seg, "{}") && !idVersionSegment.MatchString(strings.ToLower(seg))
 }
@@ -242,6 +263,9 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 	nameSignal(&sig, p.Name)
 	if pos, ok := positions[p.Name]; ok && p.In == openapi3.ParameterInPath && pos.Collection != "" {
 		sig.addPrimary(2, fmt.Sprintf("follows collection segment %q", pos.Collection))
+		sig.positioned = true
+	} else if ok && p.In == openapi3.ParameterInPath && pos.Composite != "" {
+		sig.addPrimary(2, fmt.Sprintf("completes the composite key {%s}/{%s}", pos.Composite, p.Name))
 		sig.positioned = true
 	}
 	if p.In != openapi3.ParameterInPath && words.OwnerLikeName(p.Name) {

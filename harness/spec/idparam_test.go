@@ -85,6 +85,10 @@ func TestDetectIDParams(t *testing.T) {
 		{"api-version", pathOp("/things/{api-version}", strParam("api-version", "path")), nil, map[string]string{}, nil},
 		{"proxy path", pathOp("/nodes/{name}/proxy/{path}", strParam("name", "path"), strParam("path", "path")),
 			nil, map[string]string{"name": "follows collection segment"}, nil},
+		{"composite owner/name path", pathOp("/repos/{owner}/{repo}/issues/{index}", strParam("owner", "path"), strParam("repo", "path"), typedParam("index", "path", "integer", "")),
+			nil, map[string]string{"owner": `follows collection segment "repos"`, "repo": "completes the composite key {owner}/{repo}", "index": `follows collection segment "issues"`}, nil},
+		{"no composite without a collection before", pathOp("/{tenant}/{project}", strParam("tenant", "path"), strParam("project", "path")),
+			nil, map[string]string{}, nil},
 		// Enumeration-like names pick one of a fixed set of values.
 		{"report types are a catalogue", pathOp("/v1/reporting/report_types/{report_type}", strParam("report_type", "path")),
 			nil, map[string]string{}, nil},
