@@ -197,6 +197,9 @@ func (s *Scan) runCaseOn(ctx context.Context, g *group, c mutate.Case, own []cli
 		trial.Control = g.control(ctx, u, c.Base)
 	}
 	o.Verdict = oracle.GuardVerdict(s.oracle.Judge(trial), o.attack, trial.Control)
+	if why := publicByIdentity(g, s.Cfg.User(owner), o.Verdict); why != "" {
+		o.Verdict = oracle.Verdict{Outcome: oracle.Safe, Victim: o.Verdict.Victim, Reasons: []string{why}}
+	}
 	if o.Verdict.Outcome == oracle.Leak && shrink {
 		s.shrink(ctx, g, o, own)
 	}

@@ -363,7 +363,9 @@ func idField(s itemShape, t *harvestTarget) string {
 	if words := words.NameWords(t.name); len(words) > 0 {
 		want = append(want, words[len(words)-1])
 	}
-	want = append(want, "id", "uuid", "gid", "guid")
+	// Natural keys last: an object with no id field is named by its name,
+	// title or slug (a repository's `name` feeds `/repos/{owner}/{repo}`).
+	want = append(want, "id", "uuid", "gid", "guid", "name", "title", "slug", "key", "handle", "login", "username")
 	for _, w := range want {
 		if k, ok := s.scalars[w]; ok {
 			return k
