@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/harness/plan"
@@ -41,7 +43,9 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return exitUsage
 	}
+	done := planProgress(stderr, *specPath, *configPath)
 	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods))
+	done()
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -57,6 +61,31 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	printPlan(stdout, plan)
 	return exitClean
+}
+
+// planProgress shows, when stderr is a terminal, a line that says what is
+// being loaded and planned and for how long, since a document of tens of
+// thousands of operations takes a while; the returned func erases it.
+func planProgress(stderr io.Writer, specPath, configPath string) func() {
+	if !isTerminal(stderr) {
+		return func() {}
+	}
+	l := newLiveLine(stderr, time.Now)
+	l.preparing = planningWhat(specPath, configPath)
+	l.tick(tickEvery)
+	return l.close
+}
+
+// planningWhat is the progress line's text: the document and its size.
+func planningWhat(specPath, configPath string) string {
+	if specPath == "" {
+		return "loading and planning the spec of " + configPath
+	}
+	info, err := os.Stat(specPath)
+	if err != nil {
+		return "loading and planning " + specPath // makePlan reports the error
+	}
+	return fmt.Sprintf("loading and planning %s (%.1f MB)", specPath, float64(info.Size())/1e6)
 }
 
 // parseMethods reads -methods: "" (the default), "all", or a list.

@@ -97,7 +97,17 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own 
 		}
 		return out
 	}
-	s.parallel(ctx, rest, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	swap := plainSwapOutcome(out, swaps)
+	var send []int
+	for _, j := range rest {
+		if why := s.widen.skip(g, cases[j], swap); why != "" {
+			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: why}
+			continue
+		}
+		send = append(send, j)
+	}
+	s.parallel(ctx, send, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	s.widen.record(g, swap, out, send)
 	return out
 }
 

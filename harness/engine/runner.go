@@ -69,6 +69,7 @@ type Scan struct {
 	harvested   *report.HarvestReport          // the harvest of the run (harvest.go)
 	created     []report.CreatedObject         // objects created as their owners (create.go)
 	writes      writeLedger                    // writes sent and undone (write_restore.go)
+	widen       widenMemo                      // variants refused like the swap (widen.go)
 }
 
 // Blueprint is what a run decides before it sends anything: the spec, the

@@ -414,10 +414,11 @@ func orInline(name string) string {
 	return fmt.Sprintf("%q", name)
 }
 
-// shapeMatches finds how the listing op's response feeds each target.
-func shapeMatches(op spec.Operation, shapes []itemShape, targets map[string]*harvestTarget, own map[string]bool) []feedMatch {
+// shapeMatches finds how the listing op's response feeds each target; ix
+// narrows the targets to those the shapes can feed.
+func shapeMatches(op spec.Operation, shapes []itemShape, targets map[string]*harvestTarget, ix *targetIndex, own map[string]bool) []feedMatch {
 	var out []feedMatch
-	for _, name := range sortedkeys.Of(targets) {
+	for _, name := range sortedkeys.Of(ix.candidates(op.Path, shapes)) {
 		if own[name] {
 			continue // the listing needs it already
 		}
