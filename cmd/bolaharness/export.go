@@ -27,6 +27,7 @@ The module that holds the file needs github.com/bolaharness/bolaharness (go get 
 	examples: `  bolaharness export -report out/bola.json -o internal/api/bola_regression_test.go -package api -config ../../bola.yaml
   go test ./internal/api -run TestBOLARegression            # fails while a finding still leaks
   bolaharness export -report out/bola.json -package api > bola_regression_test.go`,
+	exit: "Exit status: 0 the file is written, 2 usage error or a report without findings.",
 }
 
 func exportCmd(args []string, stdout, stderr io.Writer) int {

@@ -16,6 +16,7 @@ type verbHelp struct {
 	usage    string // the synopsis
 	about    string // what the verb does
 	examples string // one per line, with a comment
+	exit     string // the verb's exit statuses; "" means the common ones
 }
 
 // newFlagSet makes a verb's flag set whose -h prints the synopsis, the
@@ -26,7 +27,11 @@ func newFlagSet(name string, h verbHelp) *flag.FlagSet {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", h.usage, strings.TrimSpace(h.about))
 		fs.PrintDefaults()
-		fmt.Fprintf(w, "\nExamples:\n%s\n\nExit status: 0 clean, 1 leaks found, 2 usage or config error.\n", strings.TrimRight(h.examples, "\n"))
+		exit := h.exit
+		if exit == "" {
+			exit = "Exit status: 0 clean, 1 leaks found, 2 usage or config error."
+		}
+		fmt.Fprintf(w, "\nExamples:\n%s\n\n%s\n", strings.TrimRight(h.examples, "\n"), exit)
 	}
 	return fs
 }

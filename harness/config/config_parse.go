@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create"}
+		"harvest", "public", "actions", "destroy", "create", "include", "exclude"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -198,6 +198,13 @@ func (p *parser) topField(c *Config, f field) error {
 		c.Public, err = p.readOperations("public", f.value)
 	case "actions":
 		c.Actions, err = p.readOperations("actions", f.value)
+	case "include", "exclude":
+		var sels []string
+		if sels, err = p.readOperations(f.key, f.value); f.key == "include" {
+			c.Include = sels
+		} else {
+			c.Exclude = sels
+		}
 	case "destroy":
 		c.Destroy, err = p.readDestroy(f.value)
 	case "harvest":
