@@ -103,8 +103,15 @@ func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 // summary prints the one-paragraph result and one line per finding.
 func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
-	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
-		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
+	fmt.Fprintf(w, "\n%s; %s attacked, %d left out; %s (%d safe, %d without verdict, %d not sent); %s in %d ms; seed %d\n",
+		findingCount(rep), plural(st.Operations, "operation", "operations"), len(rep.Skipped), plural(st.Cases, "case", "cases"),
+		st.Safe, st.NoVerdict, st.NotSent, plural(int(st.Requests), "request", "requests"), st.DurationMs, rep.Seed)
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintln(w, "left out:")
+		for _, sk := range rep.Skipped {
+			fmt.Fprintf(w, "  %s: %s\n", sk.Operation, sk.Why)
+		}
+	}
 	if len(rep.Findings) == 0 {
 		return
 	}
@@ -116,6 +123,17 @@ func summary(w io.Writer, rep *harness.Report) {
 	for i, f := range rep.Findings {
 		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
 	}
+}
+
+// findingCount says how many findings came from how many leaking cases:
+// one finding is one leak (operation, parameter, users, object), which
+// several cases may reach ("33 findings from 42 leaking cases").
+func findingCount(rep *harness.Report) string {
+	n := plural(len(rep.Findings), "finding", "findings")
+	if leaks := rep.Stats.Leaks; leaks > len(rep.Findings) {
+		n += fmt.Sprintf(" from %d leaking cases (%d repeat an earlier finding)", leaks, leaks-len(rep.Findings))
+	}
+	return n
 }
 
 type flawGroup struct {

@@ -149,7 +149,7 @@ func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report
 			unjudged++
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d replayed: %d still leak, %d fixed, %d without verdict\n", len(fs), leaks, len(fs)-leaks-unjudged, unjudged)
+	fmt.Fprintf(stdout, "\n%d replayed: %d still %s, %d fixed, %d without verdict\n", len(fs), leaks, map[bool]string{true: "leaks", false: "leak"}[leaks == 1], len(fs)-leaks-unjudged, unjudged)
 	switch {
 	case leaks > 0:
 		return exitLeaks

@@ -158,7 +158,7 @@ func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.O
 	if opts.FixtureMode == "" {
 		opts.FixtureMode = config.FixtureVulnerable
 	}
-	fmt.Fprintf(stderr, "no -config given: scanning the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
+	fmt.Fprintf(stderr, "no -config given: the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
 	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
 	return cfg, opts, err
 }
