@@ -32,6 +32,8 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "config file; plans its spec with its methods and owns keys (example: -config fixtures/demo.yaml)")
 	format := fs.String("format", "text", "output format: text or json (example: -format json)")
 	methods := fs.String("methods", "", "methods to plan for, comma-separated, or all; default the config's, else GET,HEAD\n(example: -methods GET,HEAD,DELETE)")
+	var over overrides
+	over.register(fs, "methods")
 	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
 		return code
 	}
@@ -44,7 +46,7 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	done := planProgress(stderr, *specPath, *configPath)
-	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods))
+	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods), &over)
 	done()
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
@@ -111,17 +113,25 @@ func parseMethods(v string) []string {
 type planOutput struct {
 	plan.Plan
 	Harvest *plan.HarvestPlan `json:"harvest,omitempty"`
+	// Settings are the config's run settings after the flags that
+	// override them (nil for -spec).
+	Settings *runSettings `json:"settings,omitempty"`
 }
 
-func makePlan(specPath, configPath string, methods []string) (planOutput, error) {
+func makePlan(specPath, configPath string, methods []string, over *overrides) (planOutput, error) {
 	if configPath == "" {
-		bp, err := harness.DraftSpec(specPath, methods)
+		bp, err := harness.DraftSpecWith(specPath, methods, func(cfg *harness.Config) error { return over.apply(cfg) })
 		if err != nil {
 			return planOutput{}, err
 		}
 		return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
 	}
-	cfg, err := harness.LoadConfig(configPath, nil)
+	// Plan sends nothing, so it needs no credential: an unset ${VAR}
+	// reads as a placeholder rather than failing the config.
+	cfg, err := harness.LoadConfig(configPath, placeholderEnv)
+	if err == nil {
+		err = over.apply(cfg)
+	}
 	if err != nil {
 		return planOutput{}, err
 	}
@@ -132,7 +142,7 @@ func makePlan(specPath, configPath string, methods []string) (planOutput, error)
 	if err != nil {
 		return planOutput{}, err
 	}
-	return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
+	return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest, Settings: settingsOf(cfg)}, nil
 }
 
 func printPlan(w io.Writer, out planOutput) {
@@ -159,6 +169,9 @@ func printPlan(w io.Writer, out planOutput) {
 	}
 	for _, wn := range plan.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
+	if out.Settings != nil {
+		printSettings(w, *out.Settings)
 	}
 	if out.Harvest != nil {
 		printHarvest(w, *out.Harvest)

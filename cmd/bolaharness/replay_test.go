@@ -22,7 +22,7 @@ func TestReplayCommand(t *testing.T) {
 		says []string
 	}{
 		{"one finding, still vulnerable", []string{"-finding", "1"}, exitLeaks,
-			[]string{"finding 1 (", "STILL LEAKS", "evidence: ", "control as ", "fix: ", "1 replayed: 1 still leak, 0 fixed"}},
+			[]string{"finding 1 (", "STILL LEAKS", "evidence: ", "control as ", "fix: ", "1 replayed: 1 still leaks, 0 fixed"}},
 		{"every finding against the fixed API", []string{"-fixture-mode", "fixed"}, exitClean,
 			[]string{": fixed", " still leak"}},
 		{"a finding that does not exist", []string{"-finding", "999"}, exitUsage, []string{"want a number from 1 to"}},
@@ -51,7 +51,7 @@ func TestReplayBySeed(t *testing.T) {
 	require.Equal(t, exitLeaks, code, errOut)
 	assert.Contains(t, out, "--- LEAK: demo/getInvoice/alice-vs-bob/invoice_id/swap=8")
 	assert.Equal(t, 1, strings.Count(out, "--- LEAK:"), "only the selected case ran:\n%s", out)
-	assert.Contains(t, out, "1 findings; 1 operations attacked")
+	assert.Contains(t, out, "1 finding; 1 operation attacked")
 	assert.Contains(t, out, "seed 3")
 }
 

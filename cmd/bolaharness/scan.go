@@ -45,6 +45,7 @@ type scanSettings struct {
 	fixtureMode string
 	progress    string
 	verbose     bool
+	over        overrides // flags that mirror config keys (overrides.go)
 }
 
 func (s *scanSettings) register(fs *flag.FlagSet) {
@@ -56,6 +57,7 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+	s.over.register(fs)
 }
 
 func scanCmd(args []string, stdout, stderr io.Writer) int {
@@ -106,6 +108,9 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
 	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	if err == nil {
+		err = s.over.apply(cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -177,7 +182,7 @@ func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.O
 	if opts.FixtureMode == "" {
 		opts.FixtureMode = config.FixtureVulnerable
 	}
-	fmt.Fprintf(stderr, "no -config given: scanning the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
+	fmt.Fprintf(stderr, "no -config given: the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
 	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
 	return cfg, opts, err
 }

@@ -78,6 +78,11 @@ type Config struct {
 	Timeout     time.Duration // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
 	MaxRequests int           // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
 
+	// Include and Exclude (keys `include`, `exclude`) select the operations
+	// to attack by selector (plan.Selects): "GET /path", a path glob,
+	// tag:NAME or an operationId. An empty Include means every operation.
+	Include, Exclude []string
+
 	// Staging safety (config_staging.go reads these keys).
 	TimeBudget     time.Duration // key `timeBudget` (e.g. "10m"): the whole run; 0 = none
 	ConnectTimeout time.Duration // key `connectTimeout`: TCP connect and TLS handshake, default DefaultConnectTimeout

@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "preflight"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -201,6 +201,13 @@ func (p *parser) topField(c *Config, f field) error {
 		c.Actions, err = p.readOperations("actions", f.value)
 	case "preflight":
 		c.Preflight, err = p.readOperations("preflight", f.value)
+	case "include", "exclude":
+		var sels []string
+		if sels, err = p.readOperations(f.key, f.value); f.key == "include" {
+			c.Include = sels
+		} else {
+			c.Exclude = sels
+		}
 	case "destroy":
 		c.Destroy, err = p.readDestroy(f.value)
 	case "harvest":
