@@ -118,11 +118,6 @@ func summary(w io.Writer, rep *harness.Report) {
 		for _, l := range c.Lines() {
 			fmt.Fprintln(w, "  "+l)
 		}
-		for _, wn := range rep.Warnings {
-			if strings.Contains(wn, "requests for its own objects were refused") {
-				fmt.Fprintln(w, "  WARNING: "+wn)
-			}
-		}
 	}
 	if len(rep.Findings) == 0 {
 		return

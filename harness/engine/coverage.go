@@ -63,12 +63,12 @@ func (s *Scan) coverage(rep *report.Report, untested string, interrupted bool) *
 		case uc.Controls > 0 && uc.Refused == uc.Controls:
 			uc.Credential = report.CredentialRejected
 			if c.Untested == "" {
-				c.Untested = fmt.Sprintf("%s's credential was refused on every one of %s own objects (%d of %d requests answered %d): %s's cases could not be judged; renew the credential or check owns and baseURL",
-					u.Name, "its", uc.Refused, uc.Controls, status, u.Name)
+				c.Untested = fmt.Sprintf("%s's credential was refused on every one of its own objects (%d of %d requests answered %d): %s's cases could not be judged; renew the credential or check owns and baseURL",
+					u.Name, uc.Refused, uc.Controls, status, u.Name)
 			}
 		case uc.Controls > 0 && uc.Refused*2 >= uc.Controls:
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %d of %d requests for %s own objects were refused (%d): many of %s's cases have no verdict",
-				u.Name, uc.Refused, uc.Controls, "its", status, u.Name))
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %d of %d requests for its own objects were refused (%d): many of %s's cases have no verdict",
+				u.Name, uc.Refused, uc.Controls, status, u.Name))
 		case uc.Credential == report.CredentialUnchecked && uc.Controls > uc.Refused:
 			uc.Credential = report.CredentialWorks
 			uc.CheckedWith = fmt.Sprintf("%d of its own objects answered", uc.Controls-uc.Refused)

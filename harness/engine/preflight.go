@@ -76,8 +76,8 @@ func (s *Scan) preflight(ctx context.Context) string {
 		if uc.Credential != report.CredentialWorks && refused > 0 && refused == len(tries) {
 			uc.Credential, uc.CheckedWith = report.CredentialRejected, fmt.Sprintf("%s → %d", lastWhat, last.Status)
 			s.users[u.Name] = uc
-			return fmt.Sprintf("%s's credential was rejected: %s answered %d to %s on %s own %s; the credential may have expired, be sent the wrong way (header, scheme) or belong to another deployment than %s: renew it (%s) or check baseURL",
-				u.Name, lastWhat, last.Status, u.Name, "its", plural(len(tries), "object", "objects"), s.baseURL, credentialHint(u))
+			return fmt.Sprintf("%s's credential was rejected: %s answered %d to %s on its own %s; the credential may have expired, be sent the wrong way (header, scheme) or belong to another deployment than %s: renew it (%s) or check baseURL",
+				u.Name, lastWhat, last.Status, u.Name, plural(len(tries), "object", "objects"), s.baseURL, credentialHint(u))
 		}
 		if uc.Credential == report.CredentialUnchecked && lastWhat != "" {
 			uc.CheckedWith = fmt.Sprintf("%s → %s", lastWhat, answerText(last))
@@ -158,7 +158,7 @@ func (s *Scan) frontEnd(ctx context.Context, u *config.User, x client.Exchange) 
 		return ""
 	}
 	return fmt.Sprintf("the target answers HTML to every path: %s and %s both answered %d %s; this looks like a web front end, not the API: point baseURL at the API (often a path such as /api or another host)",
-		s.client.Redact(x.URL), probe, y.Status, mediaType(y))
+		s.client.Redact(x.URL), probe, y.Status, y.MediaType())
 }
 
 // unreachable reports whether a transport error means nothing at the base

@@ -80,7 +80,7 @@ func (r *recorder) outcome(g *group, o *Outcome, f *report.Finding, test string)
 		if len(o.Verdict.Reasons) > 0 {
 			why = o.Verdict.Reasons[0]
 		}
-		r.nvWhy = append(r.nvWhy, s0(g.v.Name, why))
+		r.nvWhy = append(r.nvWhy, aboutVictim(g.v.Name, why))
 		if len(r.nv) < report.MaxNoVerdictList {
 			r.nv = append(r.nv, report.NoVerdictCase{Operation: g.op.Operation, Test: test, Why: strings.Join(o.Verdict.Reasons, "; ")})
 		}
@@ -135,8 +135,9 @@ func (r *recorder) noVerdictReasons() []string {
 	return append([]string(nil), r.nvWhy...)
 }
 
-// s0 prefixes a reason with the victim it concerns, unless it names them.
-func s0(victim, why string) string {
+// aboutVictim prefixes a reason with the victim it concerns, unless it
+// names them already, so that grouped reasons say whose cases they are.
+func aboutVictim(victim, why string) string {
 	if strings.Contains(why, victim) {
 		return why
 	}

@@ -57,6 +57,11 @@ func GroupReasons(reasons []string) []ReasonCount {
 	for _, r := range reasons {
 		n[r]++
 	}
+	return sortCounts(n)
+}
+
+// sortCounts turns counts by reason into ReasonCounts, the commonest first.
+func sortCounts(n map[string]int) []ReasonCount {
 	out := make([]ReasonCount, 0, len(n))
 	for r, c := range n {
 		out = append(out, ReasonCount{Why: r, Count: c})
@@ -90,6 +95,9 @@ func (c *Coverage) Lines() []string {
 		}
 		if u.Controls > 0 {
 			line += fmt.Sprintf("; %d of %d own-object requests refused", u.Refused, u.Controls)
+		}
+		if u.Credential != CredentialRejected && u.Controls > 0 && u.Refused*2 >= u.Controls {
+			line = "WARNING: " + line + ": many of these cases have no verdict"
 		}
 		out = append(out, line)
 	}
@@ -146,14 +154,7 @@ func mergeCoverage(a, b *Coverage, n int) *Coverage {
 	for _, w := range append(a.Why, b.Why...) {
 		counts[w.Why] += w.Count
 	}
-	var whys []string
-	for why, k := range counts {
-		for range k {
-			whys = append(whys, why)
-		}
-	}
-	a.Why = GroupReasons(whys)
-	if len(a.Why) == 0 {
+	if a.Why = sortCounts(counts); len(a.Why) == 0 {
 		a.Why = nil
 	}
 	return a
