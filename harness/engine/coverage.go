@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/bolaharness/bolaharness/harness/client"
@@ -75,16 +74,7 @@ func (s *Scan) coverage(rep *report.Report, untested string, interrupted bool) *
 		}
 		c.Users = append(c.Users, uc)
 	}
-	notAttacked := 0
-	for _, sk := range rep.Skipped {
-		if strings.HasPrefix(sk.Why, "no case could be built") || strings.HasPrefix(sk.Why, "not attacked") {
-			notAttacked++
-		}
-	}
-	c.Attacked = max(len(s.plan.Operations)-notAttacked, 0)
-	if untested != "" {
-		c.Attacked = 0
-	}
+	c.Attacked = s.rec.attacked()
 	c.LeftOut = len(rep.Skipped)
 	c.Judged = rep.Stats.Leaks + rep.Stats.Safe
 	c.WithoutVerdict = rep.Stats.NoVerdict

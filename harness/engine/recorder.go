@@ -14,17 +14,18 @@ import (
 
 // recorder gathers findings, skips and counts from concurrent cases.
 type recorder struct {
-	s        *Scan
-	mu       sync.Mutex
-	findings []report.Finding
-	seen     map[string]bool
-	skipped  []plan.Skip
-	cells    map[[3]string]*report.MatrixCell
-	order    [][3]string
-	stats    report.Stats
-	nv       []report.NoVerdictCase
-	nvWhy    []string // every no-verdict case's first reason, for the coverage
-	perOp    []report.OperationStat
+	s           *Scan
+	mu          sync.Mutex
+	findings    []report.Finding
+	seen        map[string]bool
+	skipped     []plan.Skip
+	cells       map[[3]string]*report.MatrixCell
+	order       [][3]string
+	stats       report.Stats
+	nv          []report.NoVerdictCase
+	notAttacked int      // planned operations skipped at run time
+	nvWhy       []string // every no-verdict case's first reason, for the coverage
+	perOp       []report.OperationStat
 }
 
 // operationRequests records the requests one operation's attack sent.
@@ -38,10 +39,19 @@ func newRecorder(s *Scan) *recorder {
 	return &recorder{s: s, seen: map[string]bool{}, cells: map[[3]string]*report.MatrixCell{}, skipped: append([]plan.Skip(nil), s.plan.Skipped...)}
 }
 
+// skip records a planned operation that the run did not attack, and why.
 func (r *recorder) skip(op, why string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.skipped = append(r.skipped, plan.Skip{Operation: op, Why: why})
+	r.notAttacked++
+}
+
+// attacked is how many planned operations the run attacked.
+func (r *recorder) attacked() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return max(len(r.s.plan.Operations)-r.notAttacked, 0)
 }
 
 func (r *recorder) findingCount() int {
