@@ -45,11 +45,19 @@ func scanCorpus(t *testing.T, api corpus.API, mode string) *report.Report {
 // found in vulnerable mode, no trap and no other operation is flagged, and
 // the fixed mode yields nothing. It logs the table kept in the README.
 func TestCorpus(t *testing.T) {
-	var rows []string
+	var rows, recall []string
 	for _, api := range corpus.APIs() {
 		t.Run(api.Name, func(t *testing.T) {
 			vuln := scanCorpus(t, api, "vulnerable")
 			flawed := map[string]bool{}
+			found := 0
+			for _, f := range api.Flaws {
+				if corpusFinding(vuln, f) != nil {
+					found++
+				}
+			}
+			recall = append(recall, fmt.Sprintf("| %s | %d | %d | %d | %s |", api.Name, len(api.Flaws), found,
+				vuln.Stats.Requests, perFlaw(vuln.Stats.Requests, found)))
 			for _, f := range api.Flaws {
 				flawed[f.Operation] = true
 				found := corpusFinding(vuln, f)
@@ -71,6 +79,15 @@ func TestCorpus(t *testing.T) {
 	}
 	sort.Strings(rows)
 	t.Logf("\n| pattern | API | operation | found | requests |\n|---|---|---|---|---|\n%s", strings.Join(rows, "\n"))
+	t.Logf("\n| API | flaws | found | requests to full recall | per flaw |\n|---|---|---|---|---|\n%s", strings.Join(recall, "\n"))
+}
+
+// perFlaw is requests per flaw found, or "-" when none was.
+func perFlaw(requests int64, found int) string {
+	if found == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", float64(requests)/float64(found))
 }
 
 func corpusFinding(rep *report.Report, f corpus.Flaw) *report.Finding {

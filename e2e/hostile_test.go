@@ -29,6 +29,7 @@ import (
 // hostileRun is one whole run against the hostile server, with everything
 // it wrote: console (verbose), log lines and the JSON report.
 type hostileRun struct {
+	err     error // an *harness.UntestedError when the run tested nothing
 	srv     *hostile.Server
 	cfg     *config.Config
 	rep     *report.Report
@@ -67,7 +68,7 @@ func runHostile(t *testing.T, spec []byte, edit func(*config.Config)) *hostileRu
 	heap := watchHeap()
 	start := time.Now()
 	r := &hostileRun{srv: srv, cfg: cfg}
-	r.rep = scan(t, cfg, opts, &out)
+	r.rep, r.err = scanReport(t, cfg, opts, &out)
 	r.took, r.heap = time.Since(start), heap.stop()
 	data, err := json.Marshal(r.rep)
 	require.NoError(t, err)
@@ -243,6 +244,10 @@ func TestHostileStall_TimeBudget(t *testing.T) {
 	r := runHostile(t, hostile.StallSpec, func(c *config.Config) {
 		c.TimeBudget, c.MaxTimeouts, c.Timeout = budget, -1, 5*time.Second
 	})
+	// Nothing was judged, so the run tested nothing and says so: it is
+	// never a clean result.
+	require.NotNil(t, r.rep.Coverage)
+	assert.Contains(t, r.rep.Coverage.Untested, "time budget of 1.5s reached")
 	t.Logf("stalling server: run took %s with a time budget of %s", r.took, budget)
 	assert.Less(t, r.took, budget+750*time.Millisecond, "the run ends soon after its budget")
 	assert.GreaterOrEqual(t, r.took, budget, "the stalls really held it up to the budget")

@@ -17,6 +17,19 @@ import (
 // with a typed response schema, which is the shape of real large specs. Every
 // id parameter is called widget_id, so one `owns` key serves them all.
 func syntheticSpec(n int) []byte {
+	return syntheticSpecOf(n, func(int) string { return "widget_id" })
+}
+
+// syntheticSpecDistinct is syntheticSpec with a parameter name of its own per
+// resource (widget7_id), the shape that made harvest planning compare every
+// listing with every id parameter: BenchmarkPlanScale plans it.
+func syntheticSpecDistinct(n int) []byte {
+	return syntheticSpecOf(n, func(i int) string { return fmt.Sprintf("widget%d_id", i) })
+}
+
+// syntheticSpecOf writes the synthetic document, naming resource i's id
+// parameter param(i).
+func syntheticSpecOf(n int, param func(i int) string) []byte {
 	var sb strings.Builder
 	sb.Grow(n * 600)
 	sb.WriteString("openapi: 3.0.3\ninfo: {title: synthetic, version: '1'}\nservers: [{url: 'https://api.example.test/v1'}]\n")
@@ -29,16 +42,16 @@ func syntheticSpec(n int) []byte {
         - {name: limit, in: query, schema: {type: integer}}
       responses:
         '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Widget%[1]d'}}}}}
-  /widgets%[1]d/{widget_id}:
+  /widgets%[1]d/{%[2]s}:
     get:
       operationId: getWidget%[1]d
       parameters:
-        - {name: widget_id, in: path, required: true, schema: {type: string}, example: wid_%[1]dAbCdEf12}
+        - {name: %[2]s, in: path, required: true, schema: {type: string}, example: wid_%[1]dAbCdEf12}
         - {name: expand, in: query, schema: {type: array, items: {type: string}}}
       responses:
         '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Widget%[1]d'}}}}
         '404': {description: not found}
-`, i)
+`, i, param(i))
 	}
 	sb.WriteString("components:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n  schemas:\n")
 	for i := 0; i < n/2; i++ {

@@ -82,10 +82,23 @@ func Draft(cfg *Config, shard plan.Shard) (*Blueprint, error) { return engine.Dr
 // config (no users, no ids): which operations and parameters would be
 // attacked with methods (nil: GET and HEAD).
 func DraftSpec(path string, methods []string) (*Blueprint, error) {
+	return DraftSpecWith(path, methods, nil)
+}
+
+// DraftSpecWith is DraftSpec with the spec-only config changed by adjust
+// first (the CLI's -include, -exclude and other overrides); nil adjusts
+// nothing.
+func DraftSpecWith(path string, methods []string, adjust func(*Config) error) (*Blueprint, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: cannot read the OpenAPI document (%w); check the path given to -spec", path, errors.Unwrap(err))
 	}
-	return engine.Draft(config.ForSpec(path, methods), plan.Shard{})
+	cfg := config.ForSpec(path, methods)
+	if adjust != nil {
+		if err := adjust(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return engine.Draft(cfg, plan.Shard{})
 }
 
 // NewConsole returns the TB the command line prints leaks into.
@@ -98,3 +111,7 @@ func ReadReport(path string) (*Report, error) { return report.ReadReport(path) }
 
 // ConfigName is a config's subtest name: its file name without extension.
 func ConfigName(path string) string { return config.ConfigName(path) }
+
+// UntestedError is a run that could not test anything, with the cause: the
+// command line exits 3 on it and go test fails (engine.UntestedError).
+type UntestedError = engine.UntestedError

@@ -78,6 +78,8 @@ bench '^BenchmarkInProcess$' 10x
 bench '^BenchmarkTransport$' 3x
 bench '^BenchmarkLoadPlan$' 3x
 bench '^BenchmarkScale$' 2x
+bench '^BenchmarkPlanScale$/^(2k|8k)$' 1x
+bench '^BenchmarkPlanScale$/^40k$' 1x 1
 bench '^BenchmarkJudgeRepeatedBodies$' 1s
 
 echo "measuring peak memory, one benchmark per process..." >&2
@@ -85,6 +87,11 @@ rss_stripe="$(peak 'BenchmarkPeakMemory/loadplan-stripe')"
 rss_plan10k="$(peak 'BenchmarkPeakMemory/plan-10000')"
 rss_scan10k="$(peak 'BenchmarkPeakMemory/scan-10000')"
 rss_demo="$(peak 'BenchmarkPeakMemory/scan-demo')"
+declare -A rss_plan rss_kin
+for size in 2k 8k 40k; do
+	rss_plan[$size]="$(peak "BenchmarkPlanPeakMemory/plan-$size")"
+	rss_kin[$size]="$(peak "BenchmarkPlanPeakMemory/kin-$size")"
+done
 
 mem_gib="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')"
 echo
@@ -118,6 +125,17 @@ for kind in plan scan kin; do
 		"$(r2 "$(metric "$n" time-x)")" "$(r2 "$(metric "$n" cpu-x)")" "$(r2 "$(metric "$n" alloc-x)")"
 done
 echo "   (kin: kin-openapi's bare load of the same specs, for reference)"
+echo
+
+echo "3b. Planning vs kin-openapi's bare load, synthetic specs with an id parameter per resource (plan -spec: load, attack plan, harvest plan)"
+for size in 2k 8k 40k; do
+	n="BenchmarkPlanScale/$size"
+	printf '   %-4s plan %8s ms  kin %8s ms  time x%s  cpu x%s  allocated x%s  peak RSS %s / %s MB x%s\n' "$size" \
+		"$(fmt1 "$(metric "$n" plan-ms)" 1)" "$(fmt1 "$(metric "$n" kin-ms)" 1)" \
+		"$(r2 "$(metric "$n" time-x)")" "$(r2 "$(metric "$n" cpu-x)")" "$(r2 "$(metric "$n" alloc-x)")" \
+		"${rss_plan[$size]}" "${rss_kin[$size]}" "$(ratio "${rss_plan[$size]}" "${rss_kin[$size]}")"
+done
+echo "   (target at 40k: time and peak RSS <= x2; 40k is one round)"
 echo
 
 echo "4. In-process vs loopback"

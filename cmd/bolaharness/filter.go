@@ -16,8 +16,9 @@ import (
 // the name at that level, below the config: operation, attacker-vs-victim,
 // parameter, case. Levels past the pattern's parts all match.
 type runFilter struct {
-	parts []*regexp.Regexp
-	mu    sync.Mutex
+	pattern string
+	parts   []*regexp.Regexp
+	mu      sync.Mutex
 	// params counts, per operation entered, the parameter-level cases that
 	// were selected: an operation whose count stays 0 was not attacked.
 	params map[string]int
@@ -31,7 +32,7 @@ func newRunFilter(pattern string) (*runFilter, error) {
 	if pattern == "" {
 		return nil, nil
 	}
-	f := &runFilter{params: map[string]int{}, lastTop: true}
+	f := &runFilter{pattern: pattern, params: map[string]int{}, lastTop: true}
 	for i, p := range strings.Split(pattern, "/") {
 		re, err := regexp.Compile(p)
 		if err != nil {
@@ -148,4 +149,20 @@ func (t *filterTB) Run(name string, fn func(harness.TB)) bool {
 		return true
 	}
 	return t.TB.Run(name, func(c harness.TB) { fn(&filterTB{TB: c, f: t.f, level: t.level + 1, op: op}) })
+}
+
+// selectedNone reports whether the run entered operations but the pattern
+// selected no parameter of any: the pattern names nothing that exists.
+func (f *runFilter) selectedNone() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.params) == 0 {
+		return false // nothing was entered: the run stopped before attacking
+	}
+	for _, c := range f.params {
+		if c > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/bolaharness/bolaharness/harness"
@@ -16,6 +17,7 @@ type verbHelp struct {
 	usage    string // the synopsis
 	about    string // what the verb does
 	examples string // one per line, with a comment
+	exit     string // the verb's exit statuses; "" means the common ones
 }
 
 // newFlagSet makes a verb's flag set whose -h prints the synopsis, the
@@ -26,7 +28,11 @@ func newFlagSet(name string, h verbHelp) *flag.FlagSet {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", h.usage, strings.TrimSpace(h.about))
 		fs.PrintDefaults()
-		fmt.Fprintf(w, "\nExamples:\n%s\n\nExit status: 0 clean, 1 leaks found, 2 usage or config error.\n", strings.TrimRight(h.examples, "\n"))
+		exit := h.exit
+		if exit == "" {
+			exit = "Exit status: 0 clean, 1 leaks found, 2 usage or config error."
+		}
+		fmt.Fprintf(w, "\nExamples:\n%s\n\n%s\n", strings.TrimRight(h.examples, "\n"), exit)
 	}
 	return fs
 }
@@ -98,8 +104,21 @@ func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 // summary prints the one-paragraph result and one line per finding.
 func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
-	fmt.Fprintf(w, "\n%d findings; %d operations attacked, %d left out; %d cases (%d safe, %d without verdict, %d not sent); %d requests in %d ms; seed %d\n",
-		len(rep.Findings), st.Operations, len(rep.Skipped), st.Cases, st.Safe, st.NoVerdict, st.NotSent, st.Requests, st.DurationMs, rep.Seed)
+	fmt.Fprintf(w, "\n%s; %s attacked, %d left out; %s (%d safe, %d without verdict, %d not sent); %s in %d ms; seed %d\n",
+		findingCount(rep), plural(st.Operations, "operation", "operations"), len(rep.Skipped), plural(st.Cases, "case", "cases"),
+		st.Safe, st.NoVerdict, st.NotSent, plural(int(st.Requests), "request", "requests"), st.DurationMs, rep.Seed)
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintln(w, "left out:")
+		for _, sk := range rep.Skipped {
+			fmt.Fprintf(w, "  %s: %s\n", sk.Operation, sk.Why)
+		}
+	}
+	if c := rep.Coverage; c != nil {
+		fmt.Fprintln(w, "coverage:")
+		for _, l := range c.Lines() {
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
 	if len(rep.Findings) == 0 {
 		return
 	}
@@ -111,6 +130,17 @@ func summary(w io.Writer, rep *harness.Report) {
 	for i, f := range rep.Findings {
 		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
 	}
+}
+
+// findingCount says how many findings came from how many leaking cases:
+// one finding is one leak (operation, parameter, users, object), which
+// several cases may reach ("33 findings from 42 leaking cases").
+func findingCount(rep *harness.Report) string {
+	n := plural(len(rep.Findings), "finding", "findings")
+	if leaks := rep.Stats.Leaks; leaks > len(rep.Findings) {
+		n += fmt.Sprintf(" from %d leaking cases (%d repeat an earlier finding)", leaks, leaks-len(rep.Findings))
+	}
+	return n
 }
 
 type flawGroup struct {
@@ -145,10 +175,39 @@ func flawGroups(findings []harness.Finding) []flawGroup {
 
 // leakStatus is the exit status a report calls for.
 func leakStatus(rep *harness.Report) int {
-	if len(rep.Findings) > 0 {
+	switch {
+	case rep.Coverage != nil && rep.Coverage.Interrupted:
+		return exitInterrupted
+	case rep.Coverage != nil && rep.Coverage.Untested != "":
+		return exitUntested
+	case len(rep.Findings) > 0:
 		return exitLeaks
 	}
 	return exitClean
+}
+
+// check makes sure every output can be written before the first request:
+// a typo in a path must not cost a whole scan. Each file is created (empty)
+// with its directory; the run overwrites it.
+func (o outputs) check() error {
+	for _, p := range []string{o.json, o.sarif, o.markdown, o.html} {
+		if p == "" || p == "/dev/stdout" || p == "/dev/stderr" {
+			continue
+		}
+		if dir := filepath.Dir(p); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+			}
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cannot write %s: %v; choose another path", p, err)
+		}
+	}
+	return nil
 }
 
 // envDefault returns v, or the environment variable's value when v is "".

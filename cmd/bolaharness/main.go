@@ -6,8 +6,10 @@
 //	bolaharness plan -spec F                  show what would be attacked; sends nothing
 //	bolaharness replay -report R.json         send a report's findings again: fixed yet?
 //	bolaharness merge -o all.json R1 R2       combine the reports of sharded scans
+//	bolaharness export -report R.json -o F    a Go regression test from the findings
 //
-// Exit status: 0 clean, 1 leaks found, 2 usage or config error.
+// Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing
+// could be tested, 130 interrupted.
 package main
 
 import (
@@ -21,6 +23,11 @@ const (
 	exitClean = 0
 	exitLeaks = 1
 	exitUsage = 2
+	// exitUntested: the run could not test anything (a credential refused,
+	// the target unreachable or not the API, nothing attacked or judged).
+	exitUntested = 3
+	// exitInterrupted: Ctrl-C; the partial report was written.
+	exitInterrupted = 130
 )
 
 func main() {
@@ -42,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return replayCmd(args[1:], stdout, stderr)
 	case "merge":
 		return mergeCmd(args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitClean
@@ -65,6 +74,8 @@ Usage:
         send a report's findings again and say whether each still leaks
   bolaharness merge [-o out.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] R1.json R2.json ...
         combine the JSON reports of sharded scans into one (and write any format from it)
+  bolaharness export -report R.json [-o bola_regression_test.go] [-package P] [-config F]
+        write a Go test that fails while each finding still leaks and passes once fixed
 
 Examples:
   bolaharness scan -html bola.html                     # the demo, with its report page
@@ -73,7 +84,8 @@ Examples:
   bolaharness replay -report out/bola.json -finding 2 -config fixtures/staging.yaml
 
 Environment: BOLA_CONFIG, BOLA_BASE_URL, BOLA_REPORT, BOLA_SEED, BOLA_SHARD.
-Exit status: 0 clean, 1 leaks found, 2 usage or config error.
+Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing could be
+tested (credential refused, target unreachable, nothing attacked or judged), 130 interrupted.
 Run "bolaharness <command> -h" for a command's flags.
 `)
 }

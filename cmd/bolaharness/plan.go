@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/harness/plan"
@@ -30,6 +32,8 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "config file; plans its spec with its methods and owns keys (example: -config fixtures/demo.yaml)")
 	format := fs.String("format", "text", "output format: text or json (example: -format json)")
 	methods := fs.String("methods", "", "methods to plan for, comma-separated, or all; default the config's, else GET,HEAD\n(example: -methods GET,HEAD,DELETE)")
+	var over overrides
+	over.register(fs, "methods")
 	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
 		return code
 	}
@@ -41,7 +45,9 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return exitUsage
 	}
-	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods))
+	done := planProgress(stderr, *specPath, *configPath)
+	plan, err := makePlan(*specPath, *configPath, parseMethods(*methods), &over)
+	done()
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
@@ -57,6 +63,31 @@ func planCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	printPlan(stdout, plan)
 	return exitClean
+}
+
+// planProgress shows, when stderr is a terminal, a line that says what is
+// being loaded and planned and for how long, since a document of tens of
+// thousands of operations takes a while; the returned func erases it.
+func planProgress(stderr io.Writer, specPath, configPath string) func() {
+	if !isTerminal(stderr) {
+		return func() {}
+	}
+	l := newLiveLine(stderr, time.Now)
+	l.preparing = planningWhat(specPath, configPath)
+	l.tick(tickEvery)
+	return l.close
+}
+
+// planningWhat is the progress line's text: the document and its size.
+func planningWhat(specPath, configPath string) string {
+	if specPath == "" {
+		return "loading and planning the spec of " + configPath
+	}
+	info, err := os.Stat(specPath)
+	if err != nil {
+		return "loading and planning " + specPath // makePlan reports the error
+	}
+	return fmt.Sprintf("loading and planning %s (%.1f MB)", specPath, float64(info.Size())/1e6)
 }
 
 // parseMethods reads -methods: "" (the default), "all", or a list.
@@ -82,17 +113,25 @@ func parseMethods(v string) []string {
 type planOutput struct {
 	plan.Plan
 	Harvest *plan.HarvestPlan `json:"harvest,omitempty"`
+	// Settings are the config's run settings after the flags that
+	// override them (nil for -spec).
+	Settings *runSettings `json:"settings,omitempty"`
 }
 
-func makePlan(specPath, configPath string, methods []string) (planOutput, error) {
+func makePlan(specPath, configPath string, methods []string, over *overrides) (planOutput, error) {
 	if configPath == "" {
-		bp, err := harness.DraftSpec(specPath, methods)
+		bp, err := harness.DraftSpecWith(specPath, methods, func(cfg *harness.Config) error { return over.apply(cfg) })
 		if err != nil {
 			return planOutput{}, err
 		}
 		return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
 	}
-	cfg, err := harness.LoadConfig(configPath, nil)
+	// Plan sends nothing, so it needs no credential: an unset ${VAR}
+	// reads as a placeholder rather than failing the config.
+	cfg, err := harness.LoadConfig(configPath, placeholderEnv)
+	if err == nil {
+		err = over.apply(cfg)
+	}
 	if err != nil {
 		return planOutput{}, err
 	}
@@ -103,7 +142,7 @@ func makePlan(specPath, configPath string, methods []string) (planOutput, error)
 	if err != nil {
 		return planOutput{}, err
 	}
-	return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest}, nil
+	return planOutput{Plan: bp.Plan, Harvest: &bp.Harvest, Settings: settingsOf(cfg)}, nil
 }
 
 func printPlan(w io.Writer, out planOutput) {
@@ -131,6 +170,9 @@ func printPlan(w io.Writer, out planOutput) {
 	}
 	for _, wn := range plan.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
+	if out.Settings != nil {
+		printSettings(w, *out.Settings)
 	}
 	if out.Harvest != nil {
 		printHarvest(w, *out.Harvest)

@@ -41,8 +41,11 @@ type liveLine struct {
 	total    int
 	requests int64
 	findings int
-	stop     chan struct{}
-	stopped  sync.WaitGroup
+	// preparing is what the line says before the first update; the scan's
+	// "preparing the scan" when empty.
+	preparing string
+	stop      chan struct{}
+	stopped   sync.WaitGroup
 }
 
 // newLiveLine starts a live line on term; now is the clock (time.Now).
@@ -106,7 +109,11 @@ func (l *liveLine) draw() {
 func (l *liveLine) text() string {
 	elapsed := l.now().Sub(l.start)
 	if l.total == 0 && l.done == 0 {
-		return "preparing the scan · " + clock(elapsed) + " elapsed"
+		what := l.preparing
+		if what == "" {
+			what = "preparing the scan"
+		}
+		return what + " · " + clock(elapsed) + " elapsed"
 	}
 	eta := "estimating"
 	if l.done > 0 && l.total >= l.done {

@@ -185,3 +185,28 @@ func TestIsTerminal(t *testing.T) {
 		})
 	}
 }
+
+func TestLiveLineWhilePlanning(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	var term bytes.Buffer
+	l := newLiveLine(&term, clk.now)
+	l.preparing = planningWhat("../../specs/demo.yaml", "")
+	clk.t = clk.t.Add(75 * time.Second)
+	l.mu.Lock()
+	l.draw()
+	l.mu.Unlock()
+	info, err := os.Stat("../../specs/demo.yaml")
+	require.NoError(t, err)
+	want := fmt.Sprintf("loading and planning ../../specs/demo.yaml (%.1f MB) · 1:15 elapsed", float64(info.Size())/1e6)
+	assert.Equal(t, clearLine+want, term.String())
+	assert.Equal(t, "loading and planning the spec of fixtures/demo.yaml", planningWhat("", "fixtures/demo.yaml"))
+}
+
+func TestPlanPrintsNoProgressOffATerminal(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	done := planProgress(&stderr, "../../specs/demo.yaml", "")
+	time.Sleep(2 * tickEvery)
+	done()
+	require.Equal(t, exitClean, run([]string{"plan", "-spec", "../../specs/demo.yaml", "-format", "json"}, &stdout, &stderr))
+	assert.Empty(t, stderr.String(), "a buffer is no terminal: no live line")
+}

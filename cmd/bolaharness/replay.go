@@ -21,7 +21,7 @@ import (
 // exitReplayUnjudged is replay's status when no finding still leaks but
 // one could not be judged (the server is down, the control failed): "fixed"
 // cannot be claimed, and a CI step must not pass on it.
-const exitReplayUnjudged = exitUsage
+const exitReplayUnjudged = exitUntested
 
 var replayHelp = verbHelp{
 	usage: "bolaharness replay -report R.json [-finding N|all] [-config F] [-fixture-mode M]\n       bolaharness replay -seed N -run P [-config F]",
@@ -32,9 +32,9 @@ are not (sending one again changes the victim's object): use their curl line on 
 embedded demo); the report's URLs are moved to the config's base URL.
 With -seed and -run instead of -report, it re-runs the selected cases of a scan with
 that seed (the same as scan -seed N -run P); go test does the same with
-BOLA_SEED=N go test -run 'TestBOLA/<config>/<operation>/...' .
-Exit status: 0 every replayed finding is fixed, 1 one still leaks, 2 usage or config
-error, or a finding that could not be judged.`,
+BOLA_SEED=N go test -run 'TestBOLA/<config>/<operation>/...' .`,
+	exit: `Exit status: 0 clean, 1 leaks found, 2 usage or config error, or a finding that could
+not be judged (clean: every replayed finding is fixed; leaks: one still leaks).`,
 	examples: `  bolaharness replay -report out/bola.json -config fixtures/staging.yaml            # every finding
   bolaharness replay -report out/bola.json -finding 3 -config fixtures/staging.yaml # the third one
   bolaharness replay -report bola.json -fixture-mode fixed                          # the demo, fixed
@@ -149,7 +149,7 @@ func replayFindings(ctx context.Context, scan *harness.Scan, rep *harness.Report
 			unjudged++
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d replayed: %d still leak, %d fixed, %d without verdict\n", len(fs), leaks, len(fs)-leaks-unjudged, unjudged)
+	fmt.Fprintf(stdout, "\n%d replayed: %d still %s, %d fixed, %d without verdict\n", len(fs), leaks, map[bool]string{true: "leaks", false: "leak"}[leaks == 1], len(fs)-leaks-unjudged, unjudged)
 	switch {
 	case leaks > 0:
 		return exitLeaks

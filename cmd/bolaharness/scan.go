@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/bolaharness/bolaharness/harness"
@@ -43,6 +45,7 @@ type scanSettings struct {
 	fixtureMode string
 	progress    string
 	verbose     bool
+	over        overrides // flags that mirror config keys (overrides.go)
 }
 
 func (s *scanSettings) register(fs *flag.FlagSet) {
@@ -54,6 +57,7 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+	s.over.register(fs)
 }
 
 func scanCmd(args []string, stdout, stderr io.Writer) int {
@@ -68,6 +72,10 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	if err := s.out.check(); err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return exitUsage
+	}
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
@@ -100,6 +108,9 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
 	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	if err == nil {
+		err = s.over.apply(cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return nil, exitUsage
@@ -120,9 +131,17 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	scan, err := harness.Prepare(cfg, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+		var untested *harness.UntestedError
+		if errors.As(err, &untested) {
+			return nil, exitUntested
+		}
 		return nil, exitUsage
 	}
 	defer scan.Close()
+	if why := selectsNothing(scan.Plan(), filter, opts.Shard); why != "" {
+		fmt.Fprintf(stderr, "scan: %s\n", why)
+		return nil, exitUsage
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var rep *harness.Report
@@ -132,6 +151,16 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	if filter != nil {
 		rep.Stats.Operations = filter.operations()
 		rep.Skipped = filter.keepSkips(rep.Skipped, scan.Plan())
+		if filter.selectedNone() {
+			fmt.Fprintf(stderr, "scan: -run %q selected no case: %s\n", s.run, listNames(scan.Plan()))
+			return nil, exitUsage
+		}
+	}
+	if ctx.Err() != nil && rep.Coverage != nil {
+		rep.Coverage.Interrupted, rep.Partial = true, true
+	}
+	if rep.Coverage != nil && rep.Coverage.Untested != "" {
+		fmt.Fprintf(stderr, "bolaharness: nothing could be tested: %s\n", rep.Coverage.Untested)
 	}
 	return rep, exitClean
 }
@@ -153,7 +182,7 @@ func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.O
 	if opts.FixtureMode == "" {
 		opts.FixtureMode = config.FixtureVulnerable
 	}
-	fmt.Fprintf(stderr, "no -config given: scanning the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
+	fmt.Fprintf(stderr, "no -config given: the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
 	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
 	return cfg, opts, err
 }
@@ -178,4 +207,33 @@ func checkChoice(name, v string, choices ...string) error {
 		}
 	}
 	return fmt.Errorf("%s %q: want one of %q", name, v, choices)
+}
+
+// selectsNothing says why a -run pattern or a shard selects no operation of
+// the plan (exit 2, with the names that exist), or "".
+func selectsNothing(p plan.Plan, f *runFilter, sh plan.Shard) string {
+	if len(p.Operations) == 0 && !sh.IsZero() {
+		return fmt.Sprintf("shard %d/%d selects none of the operations; use fewer shards (see plan for the operations)", sh.Index, sh.Count)
+	}
+	if f == nil || len(f.parts) == 0 || len(p.Operations) == 0 {
+		return ""
+	}
+	for _, op := range p.Operations {
+		if f.parts[0].MatchString(op.TestName) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("-run %q matches no operation: %s", f.pattern, listNames(p))
+}
+
+// listNames names the plan's operations as -run sees them.
+func listNames(p plan.Plan) string {
+	var names []string
+	for _, op := range p.Operations {
+		names = append(names, op.TestName)
+	}
+	if len(names) == 0 {
+		return "the plan attacks no operation"
+	}
+	return "the operations are " + strings.Join(names, ", ")
 }

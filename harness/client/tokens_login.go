@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,18 @@ import (
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/secret"
 )
+
+// LoginRefusedError is a login that the target refused (400, 401, 403: the
+// credentials were rejected) or that never reached it (connection refused,
+// TLS, timeout). A run cannot test anything as that user, which the drivers
+// report as "nothing could be tested" rather than as a config mistake.
+type LoginRefusedError struct {
+	Status int    // 0 when no answer came
+	Reason string // redacted
+}
+
+// Error is the reason, as the login's other errors read.
+func (e *LoginRefusedError) Error() string { return e.Reason }
 
 // loginAnswer is what a login request answered: its body and the cookies
 // it set (the last value of each name).
@@ -36,6 +49,10 @@ func (c *Client) login(ctx context.Context, u *config.User, st *loginState) erro
 	}
 	ans, err := c.loginRequest(ctx, l)
 	if err != nil {
+		var refused *LoginRefusedError
+		if errors.As(err, &refused) {
+			return &LoginRefusedError{Status: refused.Status, Reason: where + ": " + c.Redact(refused.Reason)}
+		}
 		return fmt.Errorf("%s: %s", where, c.Redact(err.Error()))
 	}
 	sess := session{cookies: ans.cookies, gen: st.sess.gen + 1}
@@ -150,7 +167,7 @@ func (c *Client) loginRequest(ctx context.Context, l *config.Login) (loginAnswer
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return loginAnswer{}, fmt.Errorf("%s", c.describe(ctx, err))
+		return loginAnswer{}, &LoginRefusedError{Reason: c.describe(ctx, err)}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
@@ -165,7 +182,11 @@ func (c *Client) loginRequest(ctx context.Context, l *config.Login) (loginAnswer
 		if l.Form {
 			what = "login.form"
 		}
-		return loginAnswer{}, fmt.Errorf("answered status %d; check the credentials in %s and the login path", resp.StatusCode, what)
+		msg := fmt.Sprintf("answered status %d; check the credentials in %s and the login path", resp.StatusCode, what)
+		if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+			return loginAnswer{}, &LoginRefusedError{Status: resp.StatusCode, Reason: msg}
+		}
+		return loginAnswer{}, errors.New(msg)
 	}
 	if err != nil {
 		return loginAnswer{}, fmt.Errorf("reading the answer: %s", c.describe(ctx, err))

@@ -55,13 +55,20 @@ type Config struct {
 	Methods  []string // upper case; default GET, HEAD
 	// Rate is requests per second; a file that omits it gets DefaultRate; 0
 	// means unlimited (ClientOptions maps it to RateUnlimited).
-	Rate        float64
+	Rate float64
+	// RateSet says the config wrote `rate:`; an in-process run (nothing to
+	// protect) is unlimited unless it did.
+	RateSet     bool
 	Seed        int64          // 0 = pick one
 	Cases       int            // default DefaultCases
 	Concurrency int            // default DefaultConcurrency
 	Fixture     string         // key `fixture`: name of an embedded fixture API the drivers start on loopback ("" = none)
 	FixtureMode string         // key `fixtureMode`: FixtureVulnerable or FixtureFixed (default)
 	Shared      []SharedObject // key `shared`: objects several users legitimately share
+	// Preflight names reads ("GET /me" or an operationId) that every user
+	// may call: before attacking, each user's credential must get a 2xx on
+	// one of them (or on the user's own objects or listings).
+	Preflight []string
 	// Public lists operations every user may read by design (a public
 	// profile card): "GET /users/{id}" or an operationId. Not attacked.
 	Public []string
@@ -70,6 +77,11 @@ type Config struct {
 	Actions     []string
 	Timeout     time.Duration // key `timeout` (e.g. "10s"): per request, default DefaultTimeout
 	MaxRequests int           // key `maxRequests`: total request budget, 0 = DefaultMaxRequests
+
+	// Include and Exclude (keys `include`, `exclude`) select the operations
+	// to attack by selector (plan.Selects): "GET /path", a path glob,
+	// tag:NAME or an operationId. An empty Include means every operation.
+	Include, Exclude []string
 
 	// Staging safety (config_staging.go reads these keys).
 	TimeBudget     time.Duration // key `timeBudget` (e.g. "10m"): the whole run; 0 = none

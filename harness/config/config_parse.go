@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "authChecks"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -177,6 +177,7 @@ func (p *parser) topField(c *Config, f field) error {
 	case "methods":
 		c.Methods, err = p.readMethods(f.value)
 	case "rate":
+		c.RateSet = true
 		err = p.readNumber("rate", f.value, func(s string) error { return parseRate(s, &c.Rate) })
 	case "seed":
 		err = p.readNumber("seed", f.value, func(s string) error { return parseInt64(s, &c.Seed) })
@@ -198,6 +199,15 @@ func (p *parser) topField(c *Config, f field) error {
 		c.Public, err = p.readOperations("public", f.value)
 	case "actions":
 		c.Actions, err = p.readOperations("actions", f.value)
+	case "preflight":
+		c.Preflight, err = p.readOperations("preflight", f.value)
+	case "include", "exclude":
+		var sels []string
+		if sels, err = p.readOperations(f.key, f.value); f.key == "include" {
+			c.Include = sels
+		} else {
+			c.Exclude = sels
+		}
 	case "destroy":
 		c.Destroy, err = p.readDestroy(f.value)
 	case "harvest":

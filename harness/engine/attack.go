@@ -97,7 +97,17 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own 
 		}
 		return out
 	}
-	s.parallel(ctx, rest, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	swap := plainSwapOutcome(out, swaps)
+	var send []int
+	for _, j := range rest {
+		if why := s.widen.skip(g, cases[j], swap); why != "" {
+			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: why}
+			continue
+		}
+		send = append(send, j)
+	}
+	s.parallel(ctx, send, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
+	s.widen.record(g, swap, out, send)
 	return out
 }
 
@@ -197,6 +207,9 @@ func (s *Scan) runCaseOn(ctx context.Context, g *group, c mutate.Case, own []cli
 		trial.Control = g.control(ctx, u, c.Base)
 	}
 	o.Verdict = oracle.GuardVerdict(s.oracle.Judge(trial), o.attack, trial.Control)
+	if why := publicByIdentity(g, s.Cfg.User(owner), o.Verdict); why != "" {
+		o.Verdict = oracle.Verdict{Outcome: oracle.Safe, Victim: o.Verdict.Victim, Reasons: []string{why}}
+	}
 	if o.Verdict.Outcome == oracle.Leak && shrink {
 		s.shrink(ctx, g, o, own)
 	}

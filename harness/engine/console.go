@@ -42,10 +42,16 @@ func (c *Console) Logf(format string, args ...any) {
 	}
 }
 
-// Errorf implements TB: a leak is always printed.
+// Errorf implements TB: a leak is always printed, once per finding: a
+// case that repeats an earlier finding (DuplicateNote) prints only when
+// verbose.
 func (c *Console) Errorf(format string, args ...any) {
 	c.mark(true)
-	c.print("", "--- LEAK: "+c.name, indent(fmt.Sprintf(format, args...), "    "))
+	msg := fmt.Sprintf(format, args...)
+	if !c.verbose && strings.HasSuffix(msg, DuplicateNote) {
+		return
+	}
+	c.print("", "--- LEAK: "+c.name, indent(msg, "    "))
 }
 
 // Skip implements TB: printed only when verbose; then, as testing's Skip

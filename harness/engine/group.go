@@ -272,6 +272,7 @@ func (g *group) control(ctx context.Context, u *config.User, base string) *clien
 		return nil
 	}
 	x := g.s.send(ctx, u, g.shared(g.request(g.PlainCase(base), fill, via{}, nil)))
+	g.s.own.add(u, x)
 	return &x
 }
 
@@ -290,7 +291,9 @@ func (g *group) own(ctx context.Context) []client.Exchange {
 			if i == 2 {
 				break
 			}
-			out = append(out, g.s.send(ctx, g.a, g.shared(g.request(g.PlainCase(id), fill, via{}, nil))))
+			x := g.s.send(ctx, g.a, g.shared(g.request(g.PlainCase(id), fill, via{}, nil)))
+			g.s.own.add(g.a, x)
+			out = append(out, x)
 		}
 	}
 	decoy := g.s.send(ctx, g.a, g.shared(g.request(g.PlainCase(g.decoy()), fill, via{}, nil)))

@@ -164,7 +164,7 @@ func (h *Harvester) runPages(ctx context.Context, u *config.User, c plan.Harvest
 		}
 		seenURL[next] = true
 		h.spent[u.Name]++
-		x := h.S.client.Do(ctx, u, "GET", next)
+		x := h.S.send(ctx, u, client.Request{Method: "GET", URL: next})
 		doc, n := h.read(u, c, x, variant)
 		h.rep.Requests = append(h.rep.Requests, report.HarvestRequest{User: u.Name, Operation: c.Operation,
 			URL: h.S.client.Redact(next), Status: x.Status, Err: x.Err, IDs: n})

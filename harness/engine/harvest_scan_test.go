@@ -208,7 +208,8 @@ func TestHarvest_ConfigOwnsWin(t *testing.T) {
 }
 
 // TestHarvest_Off: `harvest: false` sends no harvesting request, and with no
-// owns nothing can be attacked.
+// owns only the operations keyed by a user's identity (GET /users/{user_id},
+// fed by identity id) can be attacked.
 func TestHarvest_Off(t *testing.T) {
 	cfg := harvestConfig(t, nil)
 	cfg.NoHarvest = true
@@ -219,7 +220,11 @@ func TestHarvest_Off(t *testing.T) {
 		assert.NotEqual(t, "/cards", r.URI)
 		assert.NotEqual(t, "/me", r.URI)
 	}
-	assert.Empty(t, rep.Findings)
+	require.NotEmpty(t, rep.Findings, "the users' identity ids feed /users/{user_id}")
+	for _, f := range rep.Findings {
+		assert.Equal(t, "GET /users/{user_id}", f.Operation)
+		assert.Equal(t, ConfidenceCertain, f.Confidence, "the profile carries the victim's email")
+	}
 }
 
 // TestHarvest_Budget: a user's harvesting stops at the per-user budget and

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/bolaharness/bolaharness/harness/internal/sortedkeys"
 
 	"github.com/bolaharness/bolaharness/harness/config"
+	"github.com/bolaharness/bolaharness/harness/oracle"
 	"github.com/bolaharness/bolaharness/harness/spec"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,14 +22,14 @@ import (
 // pointer or key); an owner reference without owns (`user_id`, `username`,
 // `X-Account-Id`, an added ?user_id) takes the user's own identity value
 // whose key matches: the handler looks the data up by the owner itself.
+// So does a path parameter that names a user (`/users/{username}`,
+// `/users/{userId}/orders`, `/repos/{owner}/{repo}`): the user's own
+// identity is the object, and with no owns it is the only value there is.
 
 // idsOf returns u's ids for p: owns first, then a matching identity value.
 func idsOf(u *config.User, p spec.IDParam) []string {
 	if ids := ownedIDs(u, p); len(ids) > 0 {
 		return ids
-	}
-	if p.In == openapi3.ParameterInPath {
-		return nil
 	}
 	if v := identityFor(u, p); v != "" {
 		return []string{v}
@@ -112,4 +114,19 @@ func idLikeIdentity(u *config.User, keys []string) string {
 		return found[0]
 	}
 	return ""
+}
+
+// publicByIdentity says why a leak verdict is a public record instead, or
+// "": the key is the victim's own identity (`/users/{username}` fed by no
+// owns), and the answer names nobody — no owner field, no personal value,
+// only content such as a display name and a bio that every user sees alike.
+// A private record keyed the same way (`/users/{username}/profile`) carries
+// the victim's email or id and stays a leak.
+func publicByIdentity(g *group, victim *config.User, v oracle.Verdict) string {
+	if v.Outcome != oracle.Leak || victim == nil || Confidence(v.Evidence) == ConfidenceCertain ||
+		len(ownedIDs(victim, g.p)) > 0 || identityFor(victim, g.p) == "" {
+		return ""
+	}
+	return fmt.Sprintf("public record: {%s} is %s's identity (not listed under owns) and the answer names nobody, "+
+		"as a public profile every user sees alike; list the key under owns to judge it as a private object", g.p.Name, victim.Name)
 }

@@ -186,7 +186,9 @@ func TestIdsOf(t *testing.T) {
 		{"the key that reads alike wins", q("account_id"), []string{"A-9"}},
 		{"the added parameter", spec.IDParam{Param: spec.Param{Name: spec.AddedParamName, In: "query"}}, []string{"12"}},
 		{"not an owner reference: nothing", q("thread_ref"), nil},
-		{"a path id comes from owns only", spec.IDParam{Param: spec.Param{Name: "user_id", In: "path"}}, nil},
+		{"a path id naming a user takes the identity id", spec.IDParam{Param: spec.Param{Name: "user_id", In: "path"}}, []string{"12"}},
+		{"a path username the identity username", spec.IDParam{Param: spec.Param{Name: "username", In: "path"}}, []string{"bob"}},
+		{"a path id naming no user comes from owns only", spec.IDParam{Param: spec.Param{Name: "invoice_id", In: "path"}}, nil},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, idsOf(u, tt.p), tt.name)

@@ -14,16 +14,18 @@ import (
 
 // recorder gathers findings, skips and counts from concurrent cases.
 type recorder struct {
-	s        *Scan
-	mu       sync.Mutex
-	findings []report.Finding
-	seen     map[string]bool
-	skipped  []plan.Skip
-	cells    map[[3]string]*report.MatrixCell
-	order    [][3]string
-	stats    report.Stats
-	nv       []report.NoVerdictCase
-	perOp    []report.OperationStat
+	s           *Scan
+	mu          sync.Mutex
+	findings    []report.Finding
+	seen        map[string]bool
+	skipped     []plan.Skip
+	cells       map[[3]string]*report.MatrixCell
+	order       [][3]string
+	stats       report.Stats
+	nv          []report.NoVerdictCase
+	notAttacked int      // planned operations skipped at run time
+	nvWhy       []string // every no-verdict case's first reason, for the coverage
+	perOp       []report.OperationStat
 }
 
 // operationRequests records the requests one operation's attack sent.
@@ -37,10 +39,19 @@ func newRecorder(s *Scan) *recorder {
 	return &recorder{s: s, seen: map[string]bool{}, cells: map[[3]string]*report.MatrixCell{}, skipped: append([]plan.Skip(nil), s.plan.Skipped...)}
 }
 
+// skip records a planned operation that the run did not attack, and why.
 func (r *recorder) skip(op, why string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.skipped = append(r.skipped, plan.Skip{Operation: op, Why: why})
+	r.notAttacked++
+}
+
+// attacked is how many planned operations the run attacked.
+func (r *recorder) attacked() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return max(len(r.s.plan.Operations)-r.notAttacked, 0)
 }
 
 func (r *recorder) findingCount() int {
@@ -75,6 +86,11 @@ func (r *recorder) outcome(g *group, o *Outcome, f *report.Finding, test string)
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		r.stats.NoVerdict++
 		cell.NoVerdict++
+		why := "no reason given"
+		if len(o.Verdict.Reasons) > 0 {
+			why = o.Verdict.Reasons[0]
+		}
+		r.nvWhy = append(r.nvWhy, aboutVictim(g.v.Name, why))
 		if len(r.nv) < report.MaxNoVerdictList {
 			r.nv = append(r.nv, report.NoVerdictCase{Operation: g.op.Operation, Test: test, Why: strings.Join(o.Verdict.Reasons, "; ")})
 		}
@@ -145,4 +161,20 @@ func (r *recorder) authOutcome(o *Outcome, f *report.Finding) {
 		r.seen[k] = true
 		r.findings = append(r.findings, *f)
 	}
+}
+
+// noVerdictReasons are the first reasons of every case without verdict.
+func (r *recorder) noVerdictReasons() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.nvWhy...)
+}
+
+// aboutVictim prefixes a reason with the victim it concerns, unless it
+// names them already, so that grouped reasons say whose cases they are.
+func aboutVictim(victim, why string) string {
+	if strings.Contains(why, victim) {
+		return why
+	}
+	return victim + ": " + why
 }

@@ -74,6 +74,19 @@ func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) 
 		trial.Control = &x
 	}
 	res.Verdict = s.oracle.Judge(trial)
+	if res.Verdict.Outcome != oracle.Leak {
+		// "Fixed" needs proof that the victim still reads the object: with
+		// a failed control (an expired token, a server down) a refused
+		// attack proves nothing.
+		switch {
+		case trial.Control == nil:
+			res.Verdict = oracle.Verdict{Outcome: oracle.NoVerdict, Victim: g.v.Name,
+				Reasons: []string{"no control could be sent for " + g.v.Name + ", so a refused attack cannot be called fixed"}}
+		case trial.Control.Err != "" || trial.Control.Status < 200 || trial.Control.Status > 299:
+			res.Verdict = oracle.Verdict{Outcome: oracle.NoVerdict, Victim: g.v.Name,
+				Reasons: []string{oracle.ControlFailed(g.v.Name, *trial.Control) + "; it cannot be called fixed until the victim's own request succeeds (expired credentials?)"}}
+		}
+	}
 	res.Verdict.Evidence = redactEvidence(res.Verdict.Evidence, s.Cfg.Secrets())
 	for i, r := range res.Verdict.Reasons {
 		res.Verdict.Reasons[i] = s.redact(r)

@@ -14,6 +14,11 @@ import (
 	"github.com/bolaharness/bolaharness/harness/secret"
 )
 
+// DuplicateNote ends the message of a leaking case whose finding an
+// earlier case already reported: the subtest still fails, and a quiet
+// console prints the finding's block only once.
+const DuplicateNote = "(same leak as an earlier case; reported once)"
+
 // reportCase turns one outcome into the subtest's result: a leak fails it
 // with the evidence and a curl line, a case without verdict is skipped with
 // its reason, a safe case logs why.
@@ -30,7 +35,7 @@ func (s *Scan) reportCase(t TB, g *group, o *Outcome) {
 	case f != nil:
 		msg := s.describeLeak(f, o)
 		if !fresh {
-			msg += "\n(same leak as an earlier case; reported once)"
+			msg += "\n" + DuplicateNote
 		}
 		t.Errorf("%s", s.redact(msg))
 	case o.Verdict.Outcome == oracle.NoVerdict:

@@ -59,11 +59,27 @@ func AlternateRoutes(path string) []string {
 	return out
 }
 
+// undocumentedRoutes are the alternate routes of g's operation that no
+// other documented operation serves. A route the spec documents
+// (`/invoices/{id}` beside `/v2/invoices/{id}`) is that operation's: it is
+// planned and judged under its own name, so a leak there is reported once,
+// against the operation that has it, and never blamed on the v2 one.
+func (s *Scan) undocumentedRoutes(g *group) []string {
+	var out []string
+	for _, r := range AlternateRoutes(g.op.Op.Path) {
+		if other, ok := s.Spec.Match(g.op.Op.Method, r); ok && other.Key() != g.op.Op.Key() {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // routeCases sends the plain swap of the victim's first id on each
-// alternate route; the control stays on the documented route, so a route
-// that does not exist is simply a 404, not a missing control.
+// undocumented alternate route; the control stays on the documented route,
+// so a route that does not exist is simply a 404, not a missing control.
 func (s *Scan) routeCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange) []*Outcome {
-	routes := AlternateRoutes(g.op.Op.Path)
+	routes := s.undocumentedRoutes(g)
 	if len(routes) == 0 {
 		return nil
 	}

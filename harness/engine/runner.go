@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -62,10 +63,13 @@ type Scan struct {
 	Log         func(format string, args ...any)
 	progress    func(done, total int, requests int64, findings int)
 	rec         *recorder
-	harvestPlan plan.HarvestPlan       // what the harvest will read (Draft)
-	harvested   *report.HarvestReport  // the harvest of the run (harvest.go)
-	created     []report.CreatedObject // objects created as their owners (create.go)
-	writes      writeLedger            // writes sent and undone (write_restore.go)
+	harvestPlan plan.HarvestPlan               // what the harvest will read (Draft)
+	users       map[string]report.UserCoverage // what the preflight learnt of each credential
+	own         ownTally                       // answers to users' requests for their own objects
+	harvested   *report.HarvestReport          // the harvest of the run (harvest.go)
+	created     []report.CreatedObject         // objects created as their owners (create.go)
+	writes      writeLedger                    // writes sent and undone (write_restore.go)
+	widen       widenMemo                      // variants refused like the swap (widen.go)
 }
 
 // Blueprint is what a run decides before it sends anything: the spec, the
@@ -84,6 +88,9 @@ func Draft(cfg *config.Config, shard plan.Shard) (*Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(sp.Operations) == 0 {
+		return nil, &spec.NotOpenAPIError{File: sp.File, Why: "the document declares no operations (its paths are empty), so there is nothing to test; check that this is the whole API description"}
+	}
 	p := shard.Apply(plan.ConfigPlan(sp, cfg))
 	return &Blueprint{Spec: sp, Plan: p, Harvest: plan.PlanHarvestWith(sp, cfg, p)}, nil
 }
@@ -95,7 +102,7 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scan{Cfg: cfg, Spec: bp.Spec, plan: bp.Plan, harvestPlan: bp.Harvest, oracle: opts.Oracle, Log: opts.Log, memo: client.NewMemo()}
+	s := &Scan{Cfg: cfg, Spec: bp.Spec, plan: bp.Plan, harvestPlan: bp.Harvest, oracle: opts.Oracle, Log: opts.Log, memo: client.NewMemo(), users: map[string]report.UserCoverage{}}
 	if s.oracle == nil {
 		s.oracle = oracle.MarkerOracle{}
 	}
@@ -116,6 +123,9 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	co.Spec = bp.Spec
 	if opts.Handler != nil {
 		co.Transport = inProcessTransport(opts.Handler, co)
+		// In process there is no server to protect: the staging default
+		// rate would only slow the test down. A rate the config wrote holds.
+		co.RateUnlimited = co.RateUnlimited || !cfg.RateSet
 	}
 	s.client, err = client.NewClient(co)
 	if err != nil {
@@ -125,6 +135,12 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	s.rec = newRecorder(s)
 	if err := s.prepareStaging(); err != nil {
 		s.Close()
+		var refused *client.LoginRefusedError
+		if errors.As(err, &refused) {
+			// The credentials were refused, or the target did not answer:
+			// nothing can be tested, which is not a mistake in the config.
+			return nil, &UntestedError{Cause: err.Error()}
+		}
 		return nil, err
 	}
 	return s, nil
@@ -185,6 +201,7 @@ func (s *Scan) BaseURL() string { return s.baseURL }
 // user, reporting each case into t, and returns the report.
 func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 	start := time.Now()
+	parent := ctx
 	ctx, cancel := s.budgetContext(ctx)
 	defer cancel()
 	t.Logf("seed %d (replay: BOLA_SEED=%d); base URL %s; %d operations to attack, %d left out",
@@ -192,12 +209,24 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 	for _, w := range s.plan.Warnings {
 		s.Log("warning: %s", w)
 	}
-	// Harvest first: the attack runs with the ids found in the listings
-	// wherever the config lists none.
-	s.Cfg, s.harvested = s.harvest(ctx, t)
-	s.Cfg = s.createObjects(ctx, t, s.Cfg, s.harvested)
+	// Preflight first: a credential the target refuses, or a target that is
+	// not there or not the API, stops the run before it sends anything more;
+	// a run that cannot test must never read as clean.
+	untested := s.preflight(ctx)
+	if untested != "" {
+		s.Log("nothing can be tested: %s", untested)
+	} else {
+		// Harvest next: the attack runs with the ids found in the listings
+		// wherever the config lists none.
+		s.Cfg, s.harvested = s.harvest(ctx, t)
+		s.Cfg = s.createObjects(ctx, t, s.Cfg, s.harvested)
+	}
 	s.progress(0, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	for i, op := range s.plan.Operations {
+		if untested != "" {
+			s.rec.skip(op.Operation, "not attacked: nothing could be tested ("+untested+")")
+			continue
+		}
 		if why := s.stopReason(ctx); why != "" {
 			s.rec.skip(op.Operation, "not attacked: "+why)
 			continue
@@ -214,6 +243,9 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 	rep.Harvest = s.harvested
 	rep.Created = created
 	rep.Warnings = append(rep.Warnings, s.runWarnings(ctx, time.Since(start))...)
+	interrupted := parent.Err() != nil
+	rep.Partial = interrupted || s.client.Exhausted() || ctx.Err() != nil
+	rep.Coverage = s.coverage(rep, untested, interrupted)
 	return rep
 }
 

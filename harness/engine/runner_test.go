@@ -150,21 +150,28 @@ func TestScanFixedAPIIsClean(t *testing.T) {
 	assert.Positive(t, rep.Stats.Safe)
 }
 
-func TestScanTargetDownIsNoVerdict(t *testing.T) {
+// TestScanTargetDown_FailsFast: nothing listens at the base URL. The run
+// stops at the preflight, names the cause, sends nothing more and is never
+// clean (it used to send every case and report them all as no-verdicts).
+func TestScanTargetDown_FailsFast(t *testing.T) {
 	srv := httptest.NewServer(thingsAPI(false))
 	base := srv.URL
 	srv.Close() // nothing listens there any more
 	tb := newRecTB()
 	cfg := thingsConfig(t, base)
-	cfg.Cases = 4
 	rep, err := RunConfig(context.Background(), cfg, Options{}, tb)
-	require.NoError(t, err)
+	var untested *UntestedError
+	require.ErrorAs(t, err, &untested)
+	assert.Contains(t, untested.Cause, "cannot be reached")
+	assert.Contains(t, untested.Cause, "connection refused")
+	require.NotNil(t, rep)
 	assert.Empty(t, rep.Findings)
-	assert.Positive(t, rep.Stats.NoVerdict)
-	assert.Zero(t, rep.Stats.Safe, "a failed request is never counted safe")
-	for name, why := range tb.skips {
-		if strings.Count(name, "/") == 4 {
-			assert.Contains(t, why, "no verdict", name)
+	assert.Equal(t, int64(1), rep.Stats.Requests, "one refused connection is enough to know")
+	assert.Zero(t, rep.Coverage.Attacked)
+	assert.Equal(t, untested.Cause, rep.Coverage.Untested)
+	for _, s := range rep.Skipped {
+		if s.Operation == "GET /things/{thingId}" {
+			assert.Contains(t, s.Why, "nothing could be tested")
 		}
 	}
 }
@@ -189,14 +196,13 @@ func values(m map[string]string) []string {
 	return out
 }
 
-// TestScanCatchAllAnswerIsNotALeak: a front end that answers every path
-// with the same page (a single-page app's index.html) is not leaking, even
-// for an attacker who owns nothing to compare with.
+// TestScanCatchAllAnswerIsNotALeak: an API that answers every path with
+// the same document is not leaking, even for an attacker who owns nothing
+// to compare with.
 func TestScanCatchAllAnswerIsNotALeak(t *testing.T) {
-	page := "<!doctype html><html><head><title>Things</title></head><body><div id=root></div></body></html>"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(w, page)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"app": "things", "version": "1.4.2", "status": "ok"}`)
 	}))
 	defer srv.Close()
 	cfg := thingsConfig(t, srv.URL)
@@ -206,13 +212,35 @@ func TestScanCatchAllAnswerIsNotALeak(t *testing.T) {
 	assert.Empty(t, rep.Findings)
 }
 
+// TestScanFrontEnd_NothingTested: a base URL that is a web front end (a
+// single-page app answering every path with its index.html) is not the
+// API. The preflight sees HTML for a user's own object and for a path no
+// API serves, and stops the run naming the cause.
+func TestScanFrontEnd_NothingTested(t *testing.T) {
+	page := "<!doctype html><html><head><title>Things</title></head><body><div id=root></div></body></html>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, newRecTB())
+	var untested *UntestedError
+	require.ErrorAs(t, err, &untested)
+	assert.Contains(t, untested.Cause, "answers HTML to every path")
+	assert.Contains(t, untested.Cause, "point baseURL at the API")
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, int64(2), rep.Stats.Requests, "the user's own object and one probe")
+}
+
 func TestScanSkipsOperationsDeclaredPublic(t *testing.T) {
 	srv := httptest.NewServer(thingsAPI(false))
 	defer srv.Close()
 	cfg := thingsConfig(t, srv.URL)
 	cfg.Public = []string{"getThing", "GET /nothing/{x}"}
 	rep, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
-	require.NoError(t, err)
+	var untested *UntestedError
+	require.ErrorAs(t, err, &untested, "every operation left out: nothing was tested")
+	assert.Contains(t, untested.Cause, "no operation was attacked: 2 left out")
 	assert.Empty(t, rep.Findings)
 	assert.Zero(t, rep.Stats.Requests)
 	var why []string
@@ -282,7 +310,8 @@ paths:
 	require.NoError(t, err)
 	tb := newRecTB()
 	rep, err := RunConfig(context.Background(), cfg, Options{}, tb)
-	require.NoError(t, err)
+	var untested *UntestedError
+	require.ErrorAs(t, err, &untested, "the one operation could not be attacked")
 	require.Len(t, rep.Skipped, 1)
 	assert.Equal(t, "GET /notes/{noteId}", rep.Skipped[0].Operation)
 	assert.Contains(t, rep.Skipped[0].Why, "no case could be built: no ids to try: bob owns no \"noteId\"")

@@ -363,7 +363,9 @@ func idField(s itemShape, t *harvestTarget) string {
 	if words := words.NameWords(t.name); len(words) > 0 {
 		want = append(want, words[len(words)-1])
 	}
-	want = append(want, "id", "uuid", "gid", "guid")
+	// Natural keys last: an object with no id field is named by its name,
+	// title or slug (a repository's `name` feeds `/repos/{owner}/{repo}`).
+	want = append(want, "id", "uuid", "gid", "guid", "name", "title", "slug", "key", "handle", "login", "username")
 	for _, w := range want {
 		if k, ok := s.scalars[w]; ok {
 			return k
@@ -412,10 +414,11 @@ func orInline(name string) string {
 	return fmt.Sprintf("%q", name)
 }
 
-// shapeMatches finds how the listing op's response feeds each target.
-func shapeMatches(op spec.Operation, shapes []itemShape, targets map[string]*harvestTarget, own map[string]bool) []feedMatch {
+// shapeMatches finds how the listing op's response feeds each target; ix
+// narrows the targets to those the shapes can feed.
+func shapeMatches(op spec.Operation, shapes []itemShape, targets map[string]*harvestTarget, ix *targetIndex, own map[string]bool) []feedMatch {
 	var out []feedMatch
-	for _, name := range sortedkeys.Of(targets) {
+	for _, name := range sortedkeys.Of(ix.candidates(op.Path, shapes)) {
 		if own[name] {
 			continue // the listing needs it already
 		}

@@ -162,11 +162,12 @@ func PlanHarvestWith(spec *spec.Spec, cfg *config.Config, plan Plan) HarvestPlan
 // classifyGETs judges every GET of the spec: refusals and ignored GETs go
 // into the plan, candidates come back by round.
 func (hp *HarvestPlan) classifyGETs(spec *spec.Spec, targets map[string]*harvestTarget) (round1, round2 []HarvestCall) {
+	ix := newTargetIndex(targets)
 	for _, op := range spec.Operations {
 		if op.Method != "GET" {
 			continue
 		}
-		v := harvestCandidateFor(spec, op, targets)
+		v := harvestCandidateFor(spec, op, targets, ix)
 		switch {
 		case v.refused != "":
 			hp.Refused = append(hp.Refused, HarvestSkip{Operation: op.Key(), Why: v.refused})
@@ -321,7 +322,7 @@ func lastPathParam(path string) string {
 }
 
 // harvestCandidateFor checks one GET: refused, ignored, or a candidate call.
-func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*harvestTarget) getVerdict {
+func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*harvestTarget, ix *targetIndex) getVerdict {
 	if why := ActionReason(op); why != "" {
 		return getVerdict{refused: "reads like an action: " + why}
 	}
@@ -340,7 +341,7 @@ func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*h
 			pathParams = append(pathParams, p.Name)
 		}
 	}
-	feeds := append(linkMatches(op, sp, targets, own), shapeMatches(op, itemShapes(ref), targets, own)...)
+	feeds := append(linkMatches(op, sp, targets, own), shapeMatches(op, itemShapes(ref), targets, ix, own)...)
 	feeds = dedupeFeeds(feeds)
 	if len(feeds) == 0 {
 		return getVerdict{ignored: "its response holds no field that matches an id parameter"}

@@ -85,7 +85,7 @@ func TestPlanHarvest_RefusesEveryTrap(t *testing.T) {
 		"GET /admin/createdb":  `path segment "createdb" is the action "createdb"`,
 		"GET /logout":          `path segment "logout" is the action "logout"`,
 		"GET /sessions/reset":  `path segment "reset" is the action "reset"`,
-		"GET /export/run":      `path segment "export" is the action "export"`,
+		"GET /export/run":      `path segment "run" is the action "run"`,
 		"GET /cache/purge":     `path segment "purge" is the action "purge"`,
 		"GET /cards/sync":      `path segment "sync" is the action "sync"`,
 		"GET /reports/monthly": `starts with the action "send"`,

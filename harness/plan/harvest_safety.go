@@ -14,24 +14,43 @@ import (
 //
 // A GET is meant to be safe, but in the wild it is not always: `/admin/createdb`,
 // `/logout`, `/sessions/reset`, `/export/run` and `/cache/purge` change state
-// on a GET. Harvesting calls an operation only when nothing in its name reads
-// like an action:
+// on a GET. The rules read words, never letters inside a word, and weigh
+// the path and operationId above the summary:
 //
-//   - path: a literal segment word that is an action verb (`reset`, `purge`,
-//     `logout`), a compound that starts with one (`createdb`, `purgeCache`),
-//     two words that join into one (`log_out`, `sign-in`), or a segment that is
-//     exactly a verb that is also a noun (`/export/run`, `/drop`, `/watch`);
-//   - operationId: its first word is an action (`syncCards`, `runExport`), or
-//     any of its words is a verb that is never a noun (`adminCreateDb`);
-//   - summary: its first word is an action (`Send the monthly report`), or it
-//     holds a verb that no listing's summary would use (`logout`, `purge`).
+//   - destructive verbs (`delete`, `purge`, `reset`, `logout`, `createdb`,
+//     `exec`, and `watch`, which streams forever) refuse a GET wherever they
+//     stand as a whole word of a literal segment (`/cache_purge`,
+//     `/api/v1/watch/pods`), as a compound (`purgeCache`), or as two words
+//     that join into one (`log-out`);
+//   - other verbs (`send`, `sync`, `run`, `connect`) refuse it only when they
+//     open the last literal segment of the path (`/invoices/{id}/send`,
+//     `/sendInvoice`, `/exports/{id}/run`): a noun that merely holds the
+//     letters or the word (`email_send_logs`, `/connect/{id}/logs`) is a
+//     listing. A verb that is also a noun (`connect`, `export`, `run`) at the
+//     end gives way when the operationId names a read (`getConnectConfigs`);
+//   - operationId: its first word is a verb and no read verb (`get`,
+//     `list`, ...) follows it (`runNightlyJob`, not
+//     `ConnectConfigurations_GetConnectConfigs`), or it holds a destructive verb;
+//   - summary (harvesting only): it names a destructive verb, or opens with
+//     a verb while neither the operationId reads as a read nor the path ends
+//     on an item (`GET /things/{id}` summarised "Remove a thing" is a
+//     copy-paste).
 //
 // Plural nouns built on verbs (`runs`, `exports`, `cancellations`) are
 // listings and stay allowed. A refusal is never a failure: the operation is
 // listed in the harvest plan with the word that caused it.
 
-// actionVerbs are verbs that are not used as nouns in API paths: their
-// presence anywhere in a path or operationId marks an action.
+// destructiveVerbs refuse a GET wherever they stand as a whole word.
+var destructiveVerbs = words.WordSet(
+	"create", "delete", "remove", "destroy", "erase", "reset", "logout", "logoff", "signout",
+	"purge", "exec", "execute", "shutdown", "reboot", "restart", "kill", "terminate", "truncate",
+	"flush", "wipe", "createdb", "dropdb", "initdb", "impersonate", "uninstall", "undeploy",
+	"deprovision", "rollback", "revoke", "migrate", "watch", "portforward", "attach", "evict",
+)
+
+// actionVerbs are verbs that are not used as nouns in API paths: at the
+// start of the path's last literal segment or of an operationId, they mark
+// an action.
 var actionVerbs = words.WordSet(
 	"create", "delete", "remove", "destroy", "erase", "reset", "logout", "logoff", "signout",
 	"login", "logon", "signin", "signup", "register", "purge", "exec", "execute", "invoke",
@@ -44,13 +63,14 @@ var actionVerbs = words.WordSet(
 	"unsubscribe", "unfollow", "notify", "impersonate", "createdb", "dropdb", "initdb",
 	"provision", "deprovision", "rebuild", "reindex", "recalculate", "recompute", "enqueue",
 	"retry", "replay", "reopen", "finalize", "update", "modify", "rename", "duplicate",
-	"invalidate", "evict", "expire", "authorize", "refresh", "reload", "clear", "connect",
+	"invalidate", "evict", "expire", "authorize", "refresh", "reload", "clear",
 	"unblock", "unmute", "kick", "recover", "reverse", "redeem", "unlink", "detach", "attach",
+	"portforward",
 )
 
-// nounVerbs are verbs that are also nouns (`/runs`, `/exports/{id}`); they
-// mark an action when a path segment is exactly the verb, or when they open
-// an operationId or a summary.
+// nounVerbs are verbs that are also nouns (`/runs`, `/exports/{id}`,
+// DocuSign's `connect` feature): at the end of a path they mark an action
+// unless the operationId names a read.
 var nounVerbs = words.WordSet(
 	"run", "rerun", "export", "import", "drop", "seed", "start", "stop", "charge", "refund",
 	"transfer", "capture", "void", "merge", "backup", "restore", "archive", "block", "close",
@@ -58,8 +78,12 @@ var nounVerbs = words.WordSet(
 	"copy", "clone", "fork", "upload", "set", "edit", "change", "save", "scale", "resize",
 	"init", "setup", "commit", "push", "mark", "join", "leave", "exit", "quit", "watch",
 	"lock", "ban", "mute", "follow", "publish", "test", "proxy", "exchange", "ping", "check",
-	"delegate", "perform", "toggle", "invite",
+	"delegate", "perform", "toggle", "invite", "connect",
 )
+
+// readVerbs are the words with which an operationId says it reads.
+var readVerbs = words.WordSet("get", "list", "read", "fetch", "retrieve", "show", "find", "search",
+	"describe", "query", "lookup", "view", "download")
 
 // summaryVerbs are action words that a listing's summary never contains,
 // wherever they stand in it.
@@ -71,35 +95,88 @@ var summaryVerbs = words.WordSet("logout", "logoff", "signout", "purge", "reset"
 var inflections = []string{"s", "es", "d", "ed", "ing", "ings", "er", "ers", "or", "ors",
 	"ion", "ions", "ation", "ations", "ment", "ments", "al", "als", "able", "ee", "ees", "ive", "ives", "ution", "utions"}
 
-// actionReason says why op reads like an action, or "" when it does not.
+// ActionReason says why op reads like an action, or "" when it does not.
 func ActionReason(op spec.Operation) string {
-	if why := pathActionReason(op.Path); why != "" {
+	if why := pathActionReasonFor(op.Path, op.ID); why != "" {
 		return why
 	}
 	if why := operationIDActionReason(op.ID); why != "" {
 		return why
 	}
 	if op.Raw != nil {
-		return summaryActionReason(op.Raw.Summary)
+		return summaryActionReason(op.Raw.Summary, op.ID, op.Path)
 	}
 	return ""
 }
 
-// pathActionReason checks every literal segment of a path template.
-func pathActionReason(path string) string {
+// pathActionReason checks a path template with no operationId to weigh.
+func pathActionReason(path string) string { return pathActionReasonFor(path, "") }
+
+// pathActionReasonFor checks every literal segment of a path template for
+// a destructive verb, and its last literal segment for an opening verb.
+func pathActionReasonFor(path, operationID string) string {
+	var last string
 	for _, seg := range strings.Split(path, "/") {
-		lit := spec.IdTemplateParam.ReplaceAllString(seg, " ")
-		if strings.TrimSpace(lit) == "" {
+		lit := strings.TrimSpace(spec.IdTemplateParam.ReplaceAllString(seg, " "))
+		if lit == "" {
 			continue
 		}
-		if nounVerbs[strings.ToLower(lit)] {
-			return fmt.Sprintf("path segment %q is the action %q", seg, strings.ToLower(lit))
-		}
-		words := words.NameWords(lit)
-		if w := actionWord(words); w != "" && w == strings.ToLower(lit) {
-			return fmt.Sprintf("path segment %q is the action %q", seg, w)
-		} else if w != "" {
+		last = seg
+		ws := words.NameWords(lit)
+		if w := destructiveWord(ws); w != "" {
+			if w == strings.ToLower(lit) {
+				return fmt.Sprintf("path segment %q is the action %q", seg, w)
+			}
 			return fmt.Sprintf("path segment %q holds the action %q", seg, w)
+		}
+	}
+	if last == "" {
+		return ""
+	}
+	lit := strings.TrimSpace(spec.IdTemplateParam.ReplaceAllString(last, " "))
+	ws := words.NameWords(lit)
+	if len(ws) == 0 {
+		return ""
+	}
+	first := ws[0]
+	switch {
+	case nounVerbs[first] && readsAsRead(operationID):
+		return ""
+	case len(ws) == 1 && (actionVerbs[first] || nounVerbs[first]):
+		return fmt.Sprintf("path segment %q is the action %q", last, first)
+	case actionVerbs[first] || nounVerbs[first]:
+		return fmt.Sprintf("path segment %q opens with the action %q", last, first)
+	case compoundVerb(first) != "":
+		return fmt.Sprintf("path segment %q holds the action %q", last, first)
+	case len(ws) > 1 && actionVerbs[first+ws[1]]:
+		return fmt.Sprintf("path segment %q holds the action %q", last, first+" "+ws[1])
+	}
+	return ""
+}
+
+// readsAsRead is true when an operationId names a read among its words.
+func readsAsRead(operationID string) bool {
+	for _, w := range words.NameWords(operationID) {
+		if readVerbs[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// destructiveWord finds a destructive verb among words: a whole word, a
+// compound that starts with one (`purgecache`), or two words that join into
+// one (`log out`).
+func destructiveWord(ws []string) string {
+	for i, w := range ws {
+		if destructiveVerbs[w] {
+			return w
+		}
+		if v := compoundVerb(w); v != "" && destructiveVerbs[v] {
+			return w
+		}
+		if i+1 < len(ws) && destructiveVerbs[w+ws[i+1]] {
+			return w + " " + ws[i+1]
 		}
 	}
 	return ""
@@ -107,57 +184,44 @@ func pathActionReason(path string) string {
 
 // operationIDActionReason checks an operationId's words.
 func operationIDActionReason(id string) string {
-	words := words.NameWords(id)
-	if len(words) == 0 {
+	ws := words.NameWords(id)
+	if len(ws) == 0 {
 		return ""
 	}
-	if actionVerbs[words[0]] || nounVerbs[words[0]] {
-		return fmt.Sprintf("operationId %q starts with the action %q", id, words[0])
+	if (actionVerbs[ws[0]] || nounVerbs[ws[0]]) && (destructiveVerbs[ws[0]] || !readsAsRead(id)) {
+		return fmt.Sprintf("operationId %q starts with the action %q", id, ws[0])
 	}
-	if w := actionWord(words); w != "" {
+	if w := destructiveWord(ws); w != "" {
 		return fmt.Sprintf("operationId %q reads like an action (%q)", id, w)
 	}
 	return ""
 }
 
-// summaryActionReason checks a summary's first word and its strongest verbs.
-func summaryActionReason(summary string) string {
-	words := strings.FieldsFunc(strings.ToLower(summary), func(r rune) bool {
+// summaryActionReason checks a summary's first word and its strongest
+// verbs; an opening verb counts only when neither the operationId nor the
+// path says the GET reads.
+func summaryActionReason(summary, operationID, path string) string {
+	ws := strings.FieldsFunc(strings.ToLower(summary), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
-	if len(words) == 0 {
+	if len(ws) == 0 {
 		return ""
 	}
 	// "Resets the cache" opens with the verb in the third person.
-	for _, w := range []string{words[0], singular(words[0])} {
-		if actionVerbs[w] || nounVerbs[w] {
-			return fmt.Sprintf("summary %q starts with the action %q", spec.FirstLine(summary, 80), w)
+	if !readsAsRead(operationID) && lastPathParam(path) == "" {
+		for _, w := range []string{ws[0], singular(ws[0])} {
+			if actionVerbs[w] || nounVerbs[w] {
+				return fmt.Sprintf("summary %q starts with the action %q", spec.FirstLine(summary, 80), w)
+			}
 		}
 	}
-	for i, w := range words {
+	for i, w := range ws {
 		joined := ""
-		if i+1 < len(words) {
-			joined = w + words[i+1]
+		if i+1 < len(ws) {
+			joined = w + ws[i+1]
 		}
 		if summaryVerbs[w] || summaryVerbs[joined] {
 			return fmt.Sprintf("summary %q names the action %q", spec.FirstLine(summary, 80), w)
-		}
-	}
-	return ""
-}
-
-// actionWord finds an action among words: a verb that is never a noun, a
-// compound that starts with one, or two adjacent words that join into one.
-func actionWord(words []string) string {
-	for i, w := range words {
-		if actionVerbs[w] {
-			return w
-		}
-		if v := compoundVerb(w); v != "" {
-			return w
-		}
-		if i+1 < len(words) && actionVerbs[w+words[i+1]] {
-			return w + " " + words[i+1]
 		}
 	}
 	return ""

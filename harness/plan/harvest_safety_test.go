@@ -25,7 +25,7 @@ func TestActionReason(t *testing.T) {
 		{"compound createdb", harvestOp("/admin/createdb", "", ""), "createdb"},
 		{"logout", harvestOp("/logout", "", ""), "logout"},
 		{"reset under a collection", harvestOp("/sessions/reset", "", ""), "reset"},
-		{"noun-verb segment export", harvestOp("/export/run", "", ""), "export"},
+		{"noun-verb segment run ends the path", harvestOp("/export/run", "", ""), "run"},
 		{"purge", harvestOp("/cache/purge", "", ""), "purge"},
 		{"sync under cards", harvestOp("/cards/sync", "", ""), "sync"},
 		{"two words join: log-out", harvestOp("/users/me/log-out", "", ""), "log out"},
@@ -36,6 +36,11 @@ func TestActionReason(t *testing.T) {
 		{"operationId holds create", harvestOp("/admin/db", "adminCreateDatabase", ""), "create"},
 		{"summary opens with send", harvestOp("/reports/monthly", "monthlyReports", "Send the monthly report"), "send"},
 		{"summary in the third person", harvestOp("/caches", "caches", "Resets every cache"), "reset"},
+		{"a verb opens the last segment", harvestOp("/invoices/{id}/sendInvoice", "", ""), "send"},
+		{"a destructive word inside a segment", harvestOp("/v1/cache_purge", "", ""), "purge"},
+		{"a destructive verb mid-path", harvestOp("/sessions/reset/{id}", "", ""), "reset"},
+		{"connect at the end, no read operationId", harvestOp("/accounts/{id}/connect", "", ""), "connect"},
+		{"destructive operationId though it says get", harvestOp("/things/{id}", "getAndDeleteThing", ""), "delete"},
 		{"summary names logout", harvestOp("/session", "session", "Ends the session (logout)"), "logout"},
 
 		{"plain listing", harvestOp("/v1/customers", "GetCustomers", "List all customers"), ""},
@@ -48,6 +53,12 @@ func TestActionReason(t *testing.T) {
 		{"an invite is a noun", harvestOp("/organization/invites/{invite_id}", "retrieve-invite", "Retrieves an invite."), ""},
 		{"shared items", harvestOp("/shared_items", "get_shared_items", "Find file for shared link"), ""},
 		{"deployments", harvestOp("/apis/apps/v1/deployments", "listDeployments", ""), ""},
+		{"send inside a noun", harvestOp("/v2.1/accounts/{accountId}/email_send_logs", "", ""), ""},
+		{"connect names a feature mid-path", harvestOp("/v2.1/accounts/{accountId}/connect/{connectId}/logs", "", ""), ""},
+		{"connect at the end with a read operationId", harvestOp("/v2.1/accounts/{accountId}/connect", "ConnectConfigurations_GetConnectConfigs", ""), ""},
+		{"Resource_Verb operationId", harvestOp("/v2.1/accounts/{accountId}/envelopes", "Envelopes_GetEnvelopes", ""), ""},
+		{"a copy-pasted summary on an item GET", harvestOp("/v2.1/accounts/{accountId}/brands/{brandId}", "", "Removes a brand."), ""},
+		{"a copy-pasted summary beside a read operationId", harvestOp("/reports/monthly", "getMonthlyReport", "Send the monthly report"), ""},
 		{"a me endpoint", harvestOp("/users/me", "get_users_me", "Get current user"), ""},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"container/heap"
 	"fmt"
 	"strings"
 
@@ -14,30 +15,75 @@ import (
 // counts most, then a first name-only source, then a further strong source
 // (up to maxSourcesPerParam). So the calls that the budget reaches first
 // cover the most parameters. Candidates that add nothing are ignored.
+//
+// A gain only falls as calls are picked, so the greedy choice is made lazily
+// (callHeap): the candidate on top is rescored, and taken when its score has
+// not fallen, since every other candidate's score is at most the one it is
+// filed under. This picks what rescoring every candidate each time picked,
+// in time near-linear in the candidates rather than quadratic.
 func (hp *HarvestPlan) selectCalls(cands []HarvestCall, round int) {
 	strong, weak := countFeeds(hp.Calls)
-	left := append([]HarvestCall(nil), cands...)
-	for len(left) > 0 {
-		best, bestGain := -1, 0
-		for i, c := range left {
-			g := callGain(c.FeedList, strong, weak)
-			if g > bestGain || (g == bestGain && g > 0 && betterCall(c, left[best])) {
-				best, bestGain = i, g
-			}
+	h := &callHeap{calls: cands}
+	for i, c := range cands {
+		if g := callGain(c.FeedList, strong, weak); g > 0 {
+			h.items = append(h.items, callItem{i, g})
 		}
-		if best < 0 {
-			break
+	}
+	heap.Init(h)
+	picked := make([]bool, len(cands))
+	for h.Len() > 0 {
+		top := h.items[0]
+		g := callGain(cands[top.i].FeedList, strong, weak)
+		switch {
+		case g == top.gain:
+			heap.Pop(h)
+			c := cands[top.i]
+			c.Round = round
+			picked[top.i] = true
+			hp.Calls = append(hp.Calls, c)
+			addFeeds(c.FeedList, strong, weak)
+		case g == 0:
+			heap.Pop(h)
+		default:
+			h.items[0].gain = g
+			heap.Fix(h, 0)
 		}
-		c := left[best]
-		c.Round = round
-		left = append(left[:best], left[best+1:]...)
-		hp.Calls = append(hp.Calls, c)
-		strong, weak = countFeeds(hp.Calls)
 	}
-	for _, c := range left {
-		hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: c.Operation,
-			Why: "other listings already feed " + feedParams(c.FeedList)})
+	for i, c := range cands {
+		if !picked[i] {
+			hp.Ignored = append(hp.Ignored, HarvestSkip{Operation: c.Operation,
+				Why: "other listings already feed " + feedParams(c.FeedList)})
+		}
 	}
+}
+
+// callItem is a candidate call (its index) filed under a gain that is at
+// least its present gain.
+type callItem struct {
+	i, gain int
+}
+
+// callHeap orders candidates as the greedy choice does: the highest gain,
+// then the stronger best match, then the path (betterCall).
+type callHeap struct {
+	calls []HarvestCall
+	items []callItem
+}
+
+func (h *callHeap) Len() int { return len(h.items) }
+func (h *callHeap) Less(a, b int) bool {
+	x, y := h.items[a], h.items[b]
+	if x.gain != y.gain {
+		return x.gain > y.gain
+	}
+	return betterCall(h.calls[x.i], h.calls[y.i])
+}
+func (h *callHeap) Swap(a, b int) { h.items[a], h.items[b] = h.items[b], h.items[a] }
+func (h *callHeap) Push(x any)    { h.items = append(h.items, x.(callItem)) }
+func (h *callHeap) Pop() any {
+	last := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return last
 }
 
 // countFeeds counts the strong and the name-only sources of each parameter
@@ -45,15 +91,20 @@ func (hp *HarvestPlan) selectCalls(cands []HarvestCall, round int) {
 func countFeeds(calls []HarvestCall) (strong, weak map[string]int) {
 	strong, weak = map[string]int{}, map[string]int{}
 	for _, c := range calls {
-		for _, f := range c.FeedList {
-			if f.strong() {
-				strong[f.Param]++
-			} else {
-				weak[f.Param]++
-			}
-		}
+		addFeeds(c.FeedList, strong, weak)
 	}
 	return strong, weak
+}
+
+// addFeeds counts one more call's feeds.
+func addFeeds(feeds []feedMatch, strong, weak map[string]int) {
+	for _, f := range feeds {
+		if f.strong() {
+			strong[f.Param]++
+		} else {
+			weak[f.Param]++
+		}
+	}
 }
 
 // callGain is what calling one more listing would add.
@@ -135,18 +186,19 @@ func feedParams(feeds []feedMatch) string {
 	return strings.Join(names, ", ")
 }
 
-// harvestParams lists every target with the calls that feed it.
+// harvestParams lists every target with the calls that feed it, in call
+// order.
 func harvestParams(targets map[string]*harvestTarget, calls []HarvestCall) []HarvestParam {
+	sources := map[string][]string{}
+	for _, c := range calls {
+		for _, f := range c.Feeds {
+			sources[f.Param] = append(sources[f.Param], fmt.Sprintf("%s %s (%s)", c.Operation, f.Field, f.Match))
+		}
+	}
 	out := make([]HarvestParam, 0, len(targets))
 	for _, name := range sortedkeys.Of(targets) {
 		hp := HarvestParam{Name: name, Operations: targets[name].ops, Sources: []string{}}
-		for _, c := range calls {
-			for _, f := range c.Feeds {
-				if f.Param == name {
-					hp.Sources = append(hp.Sources, fmt.Sprintf("%s %s (%s)", c.Operation, f.Field, f.Match))
-				}
-			}
-		}
+		hp.Sources = append(hp.Sources, sources[name]...)
 		out = append(out, hp)
 	}
 	return out

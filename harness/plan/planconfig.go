@@ -7,9 +7,11 @@ import (
 
 // ConfigPlan is the plan a scan of cfg makes from spec: the config's
 // methods and owns keys, without the operations it declares public and
-// without GETs that read like actions. Prepare and the CLI's plan verb
+// without GETs that read like actions, and only the operations its
+// include and exclude keys select. Prepare and the CLI's plan verb
 // share it, so `plan` shows what `scan` attacks.
 func ConfigPlan(spec *spec.Spec, cfg *config.Config) Plan {
 	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys(), Users: cfg.Users})
+	plan = applySelection(plan, cfg.Include, cfg.Exclude)
 	return applyAuthChecks(applyActions(applyPublic(plan, cfg.Public), cfg.Actions), cfg)
 }

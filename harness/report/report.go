@@ -42,6 +42,11 @@ type Report struct {
 	// Created lists the objects the harness created as their owners and
 	// whether each was deleted again (create.go); empty when none.
 	Created []CreatedObject `json:"created,omitempty"`
+	// Partial marks a report of a run that was interrupted (Ctrl-C) or
+	// stopped before it reached every operation.
+	Partial bool `json:"partial,omitempty"`
+	// Coverage says what the run tested (report_coverage.go).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Finding is one leak: who read whose object, how, and the proof.

@@ -238,8 +238,13 @@ func TestSARIFContent(t *testing.T) {
 	}
 	// The operations left out are notes of the run.
 	require.Len(t, run.Invocations, 1)
-	require.Len(t, run.Invocations[0].Notifications, len(r.Skipped))
-	assert.Contains(t, run.Invocations[0].Notifications[0].Message.Text, r.Skipped[0].Why)
+	// One notification per user's credential, per reason without verdict,
+	// then one per operation left out: code scanning shows what was covered.
+	notes := run.Invocations[0].Notifications
+	require.Len(t, notes, len(r.Coverage.Users)+len(r.Coverage.Why)+len(r.Skipped))
+	assert.Contains(t, notes[0].Message.Text, "alice: credential works")
+	assert.Contains(t, notes[len(r.Coverage.Users)].Message.Text, "cases without verdict")
+	assert.Contains(t, notes[len(notes)-1].Message.Text, r.Skipped[len(r.Skipped)-1].Why)
 }
 
 func TestFingerprintStableAcrossRuns(t *testing.T) {

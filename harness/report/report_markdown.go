@@ -64,8 +64,17 @@ func (r *Report) mdCounts(m *mdWriter) {
 	if n := len(r.Findings); n > 0 {
 		verdict = fmt.Sprintf("%d %s", n, plural(n, "finding", "findings"))
 	}
+	if c := r.Coverage; c != nil && c.Untested != "" {
+		verdict = "nothing was tested"
+	}
 	m.printf("## bolaharness: %s\n\n", verdict)
 	m.printf("Broken Object Level Authorization (%s, %s).\n\n", CWE639, OWASPAPI1)
+	if c := r.Coverage; c != nil && c.Untested != "" {
+		m.printf("> **Nothing was tested:** %s\n\n", c.Untested)
+	}
+	if c := r.Coverage; c != nil && c.Interrupted {
+		m.printf("> **Interrupted:** this report is partial.\n\n")
+	}
 	m.printf("| | |\n|---|---|\n")
 	m.printf("| Findings | %d%s |\n", len(r.Findings), kindCounts(r.Findings))
 	m.printf("| Operations attacked | %d |\n", st.Operations)
@@ -77,6 +86,18 @@ func (r *Report) mdCounts(m *mdWriter) {
 	}
 	if w := r.Writes; w != nil {
 		m.printf("| Writes | %s |\n", writesText(w))
+	}
+	if c := r.Coverage; c != nil {
+		for _, u := range c.Users {
+			m.printf("| Credential of %s | %s%s |\n", mdCell(u.Name), u.Credential, mdCell(coverageDetail(u)))
+		}
+		m.printf("| Judged | %d cases judged, %d without verdict |\n", c.Judged, c.WithoutVerdict)
+		for i, w := range c.Why {
+			if i == 5 {
+				break
+			}
+			m.printf("| Without verdict | %d: %s |\n", w.Count, mdCell(w.Why))
+		}
 	}
 	m.printf("| Seed | `%d` (replay: `BOLA_SEED=%d`) |\n", r.Seed, r.Seed)
 	if r.BaseURL != "" {
@@ -243,4 +264,17 @@ func durationText(ms int64) string {
 		return fmt.Sprintf("%d ms", ms)
 	}
 	return fmt.Sprintf("%.1f s", float64(ms)/1000)
+}
+
+// coverageDetail is what checked a user's credential and how many requests
+// for their own objects were refused, for the Markdown table.
+func coverageDetail(u UserCoverage) string {
+	out := ""
+	if u.CheckedWith != "" {
+		out += " (" + u.CheckedWith + ")"
+	}
+	if u.Controls > 0 {
+		out += fmt.Sprintf("; %d of %d own-object requests refused", u.Refused, u.Controls)
+	}
+	return out
 }

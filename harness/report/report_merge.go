@@ -58,6 +58,11 @@ func MergeReports(reports ...*Report) (*Report, error) {
 		m.Add(r.Matrix)
 		out.NoVerdicts = appendNoVerdicts(out.NoVerdicts, r.NoVerdicts)
 		out.Writes = mergeWrites(out.Writes, r.Writes)
+		out.Coverage = mergeCoverage(out.Coverage, r.Coverage, i+1)
+		out.Partial = out.Partial || r.Partial
+	}
+	if out.Coverage != nil {
+		out.Coverage.LeftOut = len(out.Skipped)
 	}
 	out.Matrix = m.cells
 	sort.SliceStable(out.Findings, func(i, j int) bool { return out.Findings[i].Operation < out.Findings[j].Operation })

@@ -191,7 +191,31 @@ func Fingerprint(f Finding) string {
 // sarifInvocation records the run's outcome, and each operation left out
 // as a note, so that code scanning shows what was not tested.
 func (r *Report) sarifInvocation() *sarif.Invocation {
-	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
+	c := r.Coverage
+	inv := sarif.NewInvocation().WithExecutionSuccessful(c == nil || (c.Untested == "" && !c.Interrupted))
+	if c != nil {
+		if c.Untested != "" {
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelError).
+				WithMessage(sarif.NewTextMessage("nothing was tested: " + c.Untested)))
+		}
+		if c.Interrupted {
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelError).
+				WithMessage(sarif.NewTextMessage("interrupted: the results are partial")))
+		}
+		for _, u := range c.Users {
+			level := sarif.LevelNote
+			if u.Credential == CredentialRejected {
+				level = sarif.LevelError
+			}
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(level).
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: credential %s%s", u.Name, u.Credential, coverageDetail(u)))).
+				WithProperties(sarif.NewPropertyBag().Add("user", u.Name)))
+		}
+		for _, w := range c.Why {
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%d cases without verdict: %s", w.Count, w.Why))))
+		}
+	}
 	for _, s := range r.Skipped {
 		inv.AddToolExecutionNotification(sarif.NewNotification().
 			WithLevel(sarif.LevelNote).

@@ -40,7 +40,11 @@ import (
 // locales, versions (`api-version`, `{version}`), dates and times
 // (`{year}`, `created_at`), file paths, request ids and credentials; and
 // parameters whose schema is an enum or a boolean, which list fixed values
-// rather than objects. `order` is the one ambiguous word: a sort order in a
+// rather than objects. Names that pick one of a fixed set of values are not
+// ids either (`logo_type`, `ContentType`, `kind`, `mode`, `language_code`,
+// `countryCode`), even at a collection position (Stripe's
+// `/report_types/{report_type}`), unless the schema (format uuid) or an
+// example (a UUID, `typ_1a2b3c4d5e6f`) has an id's shape. `order` is the one ambiguous word: a sort order in a
 // query, but an object in `/orders/{order}` (Stripe), so in a path position
 // wins. A parameter named by the config's `owns` keys is always an id.
 
@@ -64,6 +68,13 @@ var (
 	idDenyHeaders = words.WordSet("authorization", "accept", "content_type", "user_agent", "cookie",
 		"idempotency_key", "request_id", "x_request_id", "correlation_id", "x_correlation_id",
 		"trace_id", "x_trace_id")
+	// idEnumLast are last words of names that pick one of a fixed set of
+	// values (`logo_type`, `ContentType`, `kind`, `mode`): not object ids
+	// unless the schema or an example has an id's shape.
+	idEnumLast = words.WordSet("type", "kind", "mode", "lang", "locale", "format", "sort", "fields")
+	// idEnumCodeOf are the words that make a `*_code` name a code from a
+	// standard list (`language_code`, `countryCode`, `currency_code`).
+	idEnumCodeOf = words.WordSet("language", "lang", "locale", "country", "currency", "format", "region")
 	// idSoftDeny are denied unless the parameter follows a collection segment.
 	idSoftDeny = words.WordSet("order")
 
@@ -131,6 +142,10 @@ type pathPosition struct {
 	// collection is the literal segment just before the parameter's
 	// segment, when the parameter opens its segment; empty otherwise.
 	Collection string
+	// Composite is the parameter whose whole segment comes just before
+	// this one's and itself follows a collection: `{owner}` for `{repo}`
+	// in `/repos/{owner}/{repo}`, where the two together name the object.
+	Composite string
 }
 
 func PathPositions(path string) map[string]pathPosition {
@@ -145,6 +160,9 @@ func PathPositions(path string) map[string]pathPosition {
 			if loc[0] == 0 && i > 0 && IsCollectionSegment(segments[i-1]) {
 				pos.Collection = segments[i-1]
 			}
+			if prev := wholeParam(segments, i-1); loc[0] == 0 && loc[1] == len(seg) && prev != "" && out[prev].Collection != "" {
+				pos.Composite = prev
+			}
 			if _, seen := out[name]; !seen {
 				out[name] = pos
 			}
@@ -153,6 +171,20 @@ func PathPositions(path string) map[string]pathPosition {
 	return out
 }
 
+// wholeParam is the parameter segments[i] consists of, or "".
+func wholeParam(segments []string, i int) string {
+	if i < 0 {
+		return ""
+	}
+	m := IdTemplateParam.FindStringSubmatch(segments[i])
+	if m == nil || m[0] != segments[i] {
+		return ""
+	}
+	return m[1]
+}
+
+// IsCollectionSegment is true for a literal segment that names a
+// collection: not a template and not a version.
 func IsCollectionSegment(seg string) bool {
 	return seg != "" && !strings.ContainsAny(seg, "{}") && !idVersionSegment.MatchString(strings.ToLower(seg))
 }
@@ -167,6 +199,9 @@ func ClassifyParam(p Param, positions map[string]pathPosition, ownsKeys map[stri
 		return nil, false
 	}
 	sig := idSignals(p, positions)
+	if enumLikeName(ws) && !sig.idShaped {
+		return nil, false
+	}
 	if idSoftDeny[ws[len(ws)-1]] && !sig.positioned {
 		return nil, false
 	}
@@ -191,6 +226,26 @@ type idSignal struct {
 	reasons    []string
 	positioned bool
 	primary    bool // a name, position or id-shaped value was seen
+	idShaped   bool // the schema or an example has a UUID's or typed id's shape
+}
+
+// enumLikeName is true for a name that picks one of a fixed set of values:
+// it ends in a type, kind, mode, locale or format word, or it is a code
+// from a standard list (`language_code`). ws are the name's words.
+func enumLikeName(ws []string) bool {
+	last := ws[len(ws)-1]
+	if idEnumLast[last] {
+		return true
+	}
+	if last != "code" {
+		return false
+	}
+	for _, w := range ws[:len(ws)-1] {
+		if idEnumCodeOf[w] {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *idSignal) Add(points int, reason string) {
@@ -209,6 +264,9 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 	if pos, ok := positions[p.Name]; ok && p.In == openapi3.ParameterInPath && pos.Collection != "" {
 		sig.addPrimary(2, fmt.Sprintf("follows collection segment %q", pos.Collection))
 		sig.positioned = true
+	} else if ok && p.In == openapi3.ParameterInPath && pos.Composite != "" {
+		sig.addPrimary(2, fmt.Sprintf("completes the composite key {%s}/{%s}", pos.Composite, p.Name))
+		sig.positioned = true
 	}
 	if p.In != openapi3.ParameterInPath && words.OwnerLikeName(p.Name) {
 		// Outside the path an owner reference is the object key itself:
@@ -220,6 +278,7 @@ func idSignals(p Param, positions map[string]pathPosition) idSignal {
 		switch {
 		case idUUIDExample.MatchString(ex), looksPrefixedID(ex):
 			sig.addPrimary(2, fmt.Sprintf("example %q", ex))
+			sig.idShaped = true
 		case idDigitsExample.MatchString(ex):
 			sig.Add(1, fmt.Sprintf("example %q", ex))
 		default:
@@ -277,6 +336,7 @@ func schemaSignal(sig *idSignal, s *openapi3.Schema) {
 	switch {
 	case strings.EqualFold(s.Format, "uuid"):
 		sig.addPrimary(2, "schema format uuid")
+		sig.idShaped = true
 	case s.Format == "int64" || s.Format == "int32":
 		sig.Add(1, "schema format "+s.Format)
 	case s.Type != nil && s.Type.Includes(openapi3.TypeInteger):

@@ -73,6 +73,35 @@ type loadedDoc struct {
 	notes []string
 }
 
+// NotOpenAPIError is a file that is not an OpenAPI 3.0/3.1 or Swagger 2.0
+// document, or one that declares no operation: nothing could be planned
+// from it, which is a mistake in the input (the command line exits 2).
+type NotOpenAPIError struct {
+	File, Why string
+}
+
+// Error names the file, what it is, and the fix.
+func (e *NotOpenAPIError) Error() string { return e.File + ": " + e.Why }
+
+// checkKind refuses what kin-openapi loads without complaint but is not an
+// API description: an empty file, a Postman collection, a YAML file without
+// an openapi or swagger key, an OpenAPI version the harness does not read.
+// (A document without operations loads; Draft refuses to plan from it.)
+func checkKind(file string, data []byte, ld *loadedDoc) error {
+	fix := "give the path of an OpenAPI 3.0/3.1 or Swagger 2.0 document"
+	switch v := ld.doc.OpenAPI; {
+	case len(bytes.TrimSpace(data)) == 0:
+		return &NotOpenAPIError{file, "the file is empty; " + fix}
+	case bytes.Contains(data, []byte("_postman_id")) || bytes.Contains(data, []byte("schema.getpostman.com")):
+		return &NotOpenAPIError{file, "this is a Postman collection, not an OpenAPI document; export or convert the API to OpenAPI and " + fix}
+	case v == "":
+		return &NotOpenAPIError{file, "no openapi: or swagger: key at the top level, so this is not an OpenAPI document; " + fix}
+	case !strings.HasPrefix(v, "3.0") && !strings.HasPrefix(v, "3.1"):
+		return &NotOpenAPIError{file, fmt.Sprintf("openapi: %s is not a version the harness reads; %s", v, fix)}
+	}
+	return nil
+}
+
 func loadSpec(file string, data []byte, dir string) (*Spec, error) {
 	// No IncludeOrigin: it doubled the load of large specs to record every
 	// node's place; operation lines are read from the text (speclines.go).
@@ -89,6 +118,9 @@ func loadSpec(file string, data []byte, dir string) (*Spec, error) {
 		ld, err = loadOpenAPI3(loader, file, data, location)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := checkKind(file, data, ld); err != nil {
 		return nil, err
 	}
 	s := &Spec{File: file, Version: ld.version, Doc: ld.doc, Warnings: ld.notes}
