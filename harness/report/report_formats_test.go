@@ -206,7 +206,12 @@ func TestSARIFContent(t *testing.T) {
 	// One rule per kind of flaw, the object-level ones filed under CWE-639
 	// and OWASP API1:2023, the authorization-matrix ones under their own,
 	// with the fix for that kind in its help.
-	want := map[string][2]string{"ignored-auth": {"CWE-287", "API2:2023"}}
+	want := map[string][2]string{
+		"ignored-auth":   {"CWE-287", "API2:2023"},
+		"function-level": {"CWE-285", "API5:2023"},
+		"scope-bypass":   {"CWE-285", "API5:2023"},
+		"existence-leak": {"CWE-204", "API1:2023"},
+	}
 	require.Len(t, run.Tool.Driver.Rules, len(report.FlawKinds()))
 	for i, k := range report.FlawKinds() {
 		rule := run.Tool.Driver.Rules[i]

@@ -135,6 +135,30 @@ var kindTable = []FlawKind{
 		CWE: "CWE-287", CWEURL: CWE287URL, OWASP: OWASPAPI2, OWASPURL: OWASPAPI2URL,
 		Tags: []string{"owasp-api2-2023", "authentication"},
 	},
+	{
+		Kind: "function-level", Title: "Function reached by a role outside the policy", RuleName: "FunctionLevelAuthorization",
+		Summary: "A user whose role the policy does not allow calls an operation and gets what an allowed role gets (or, for a write, changes what the owner reads back).",
+		Remediation: "Check the caller's role or permission in the operation itself (or in one route-level guard every route of that function passes), " +
+			"deny by default, and keep administrative functions on routes whose guard cannot be skipped by another method or path.",
+		CWE: "CWE-285", CWEURL: CWE285URL, OWASP: OWASPAPI5, OWASPURL: OWASPAPI5URL,
+		Tags: []string{"owasp-api5-2023", "authorization", "function-level"},
+	},
+	{
+		Kind: "scope-bypass", Title: "Read-only credential could write", RuleName: "ScopeBypass",
+		Summary: "A credential marked read-only changed an object, as the owner's read-back shows: the token's scope is not checked on the method.",
+		Remediation: "Check the token's scopes on every state-changing method (not only on the path), map each operation to the scope it needs " +
+			"in one place, and reject a request whose token lacks it with 403.",
+		CWE: "CWE-285", CWEURL: CWE285URL, OWASP: OWASPAPI5, OWASPURL: OWASPAPI5URL,
+		Tags: []string{"owasp-api5-2023", "authorization", "scope"},
+	},
+	{
+		Kind: "existence-leak", Title: "Another user's object answers unlike a missing one", RuleName: "ExistenceLeak",
+		Summary: "Asked for another user's object, the API answers differently from an id that does not exist (for example 403 against 404, or another body shape), so a caller learns which ids exist.",
+		Remediation: "Answer a request for an object the caller may not see exactly as for one that does not exist (the same status, body and headers), " +
+			"by looking the object up scoped to the caller and treating \"not yours\" as \"not found\".",
+		CWE: "CWE-204", CWEURL: CWE204URL, OWASP: OWASPAPI1, OWASPURL: OWASPAPI1URL,
+		Tags: []string{"owasp-api1-2023", "information-exposure", "existence"},
+	},
 }
 
 func init() {
