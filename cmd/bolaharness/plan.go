@@ -219,7 +219,7 @@ func printHarvest(w io.Writer, h plan.HarvestPlan) {
 }
 
 // printAuthChecks says which ignored-authentication checks the operation
-// gets and as whom.
+// gets and as whom, and whether its existence leaks are judged.
 func printAuthChecks(w io.Writer, op plan.PlannedOperation) {
 	switch {
 	case len(op.AuthChecks) > 0:
@@ -227,5 +227,12 @@ func printAuthChecks(w io.Writer, op plan.PlannedOperation) {
 			"(tampered and alg-none only for a JWT credential)\n", strings.Join(op.AuthChecks, ", "))
 	case op.AuthChecksWhy != "":
 		fmt.Fprintf(w, "    ignored-auth: not checked: %s\n", op.AuthChecksWhy)
+	}
+	switch {
+	case op.ExistenceLeaks:
+		fmt.Fprintf(w, "    existence-leak: each attacker's answer for another user's object against its answer for an id nobody owns "+
+			"(both already sent by the attack; no extra request)\n")
+	case op.ExistenceLeaksWhy != "":
+		fmt.Fprintf(w, "    existence-leak: not judged: %s\n", op.ExistenceLeaksWhy)
 	}
 }

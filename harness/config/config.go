@@ -106,6 +106,10 @@ type Config struct {
 	// run on each attacked read (config_authz.go): nil means all of
 	// AuthCheckNames, an empty list none.
 	AuthChecks []string
+	// NoExistenceLeaks (key `existenceLeaks: false`) turns off the
+	// existence-leak judgement (config_authz.go); it sends nothing of its
+	// own, so it is on by default.
+	NoExistenceLeaks bool
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.

@@ -32,6 +32,22 @@ func (c *Config) AuthCheckOn(name string) bool {
 	return slices.Contains(c.AuthChecks, name)
 }
 
+// authzField reads the authorization-matrix keys: `authChecks` and
+// `existenceLeaks` (true by default; false turns the judgement off).
+func (p *parser) authzField(c *Config, f field) error {
+	if f.key == "existenceLeaks" {
+		on := true
+		if err := p.readBool("existenceLeaks", f.value, &on); err != nil {
+			return err
+		}
+		c.NoExistenceLeaks = !on
+		return nil
+	}
+	var err error
+	c.AuthChecks, err = p.readAuthChecks(f.value)
+	return err
+}
+
 // readAuthChecks reads `authChecks`: a list of check names; [] turns every
 // check off.
 func (p *parser) readAuthChecks(n *yaml.Node) ([]string, error) {

@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks", "existenceLeaks"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -214,8 +214,8 @@ func (p *parser) topField(c *Config, f field) error {
 		err = p.readNumber("harvest", f.value, func(s string) error { return ParseHarvest(s, &c.NoHarvest) })
 	case "create":
 		err = p.readNumber("create", f.value, func(s string) error { return parseCreate(s, &c.NoCreate) })
-	case "authChecks":
-		c.AuthChecks, err = p.readAuthChecks(f.value)
+	case "authChecks", "existenceLeaks":
+		err = p.authzField(c, f)
 	default:
 		err = p.stagingField(c, f)
 	}

@@ -70,6 +70,7 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group, tried func(why s
 		name = r.via.prefix() + name
 		t.Run(name, func(t TB) { s.reportCase(t, g, r) })
 	}
+	s.judgeExistence(ctx, g, results, own)
 }
 
 // runCases sends the plain swaps first; when one leaks, the variants are not

@@ -102,17 +102,29 @@ func (s *Scan) authCheck(ctx context.Context, t TB, g *group, base string, contr
 		t.Skip("not sent: " + g.v.Name + "'s credential for this operation is not a JWT")
 		return
 	}
-	x := s.client.DoRequest(client.WithAuthCheck(ctx, check), g.v, req)
+	forged := client.WithAuthCheck(ctx, check)
+	x := s.client.DoRequest(forged, g.v, req)
 	trial := oracle.Trial{Attacker: anonymous(check), Others: s.parties(), Sent: g.sent(c), Attack: x, Control: control}
 	victim := party(g.v)
 	trial.Victim = &victim
 	o := &Outcome{C: c, url: req.URL, Req: req, attack: x, fill: fill}
 	o.Verdict = oracle.GuardVerdict(s.oracle.Judge(trial), x, control)
+	if o.Verdict.Outcome == oracle.Leak {
+		// The caller owns nothing to compare with, so a catch-all answer (a
+		// single-page app's shell, a status document) would pass for the
+		// owner's object. The same check for an id nobody owns plays the
+		// part of the attacker's own objects: what it also gets is not the
+		// owner's. Sent only when a leak is suspected, so a protected
+		// operation pays nothing for it.
+		decoy := s.client.DoRequest(forged, g.v, g.request(g.PlainCase(g.decoy()), fill, via{}, nil))
+		trial.AttackerOwn = []client.Exchange{decoy}
+		o.Verdict = oracle.GuardVerdict(s.oracle.Judge(trial), x, control)
+	}
 	var f *report.Finding
 	if o.Verdict.Outcome == oracle.Leak {
 		f = s.authFinding(g, o, check, t.Name())
 	}
-	s.rec.authOutcome(o, f)
+	s.rec.checkOutcome(o, f)
 	switch {
 	case f != nil:
 		t.Errorf("%s", s.redact(s.describeLeak(f, o)))

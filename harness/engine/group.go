@@ -296,8 +296,19 @@ func (g *group) own(ctx context.Context) []client.Exchange {
 			out = append(out, x)
 		}
 	}
-	decoy := g.s.send(ctx, g.a, g.shared(g.request(g.PlainCase(g.decoy()), fill, via{}, nil)))
+	decoy := g.s.send(ctx, g.a, g.decoyRequest())
 	return append(out, decoy)
+}
+
+// decoyRequest is the attacker's request for the decoy id, with its own ids
+// for the other id parameters where it has them: the last of own's
+// answers, which the existence-leak judgement compares with the plain swap.
+func (g *group) decoyRequest() client.Request {
+	fill, ok := g.ownFill(g.a)
+	if !ok {
+		fill = g.fill
+	}
+	return g.shared(g.request(g.PlainCase(g.decoy()), fill, via{}, nil))
 }
 
 // decoy is an id shaped like the parameter's known ids that no one owns:

@@ -138,10 +138,23 @@ func (r *recorder) report(d time.Duration) *report.Report {
 	return rep
 }
 
-// authOutcome counts one ignored-auth check in the stats and keeps its
-// finding; the matrix is the users' (attacker, victim) grid, so the
-// checks, whose caller is nobody, stay out of it.
-func (r *recorder) authOutcome(o *Outcome, f *report.Finding) {
+// contentLeak says whether a finding of another kind than the
+// authorization-matrix checks' (a leak of content) names operation.
+func (r *recorder) contentLeak(operation string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range r.findings {
+		if f.Operation == operation && f.Kind != KindExistenceLeak && f.Kind != KindIgnoredAuth {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOutcome counts one ignored-auth check or existence judgement in the
+// stats and keeps its finding; the matrix is the grid of content leaks, so
+// these (a caller who is nobody, a leak of existence only) stay out of it.
+func (r *recorder) checkOutcome(o *Outcome, f *report.Finding) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stats.Cases++

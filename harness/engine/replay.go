@@ -53,6 +53,9 @@ func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) 
 		return ReplayResult{}, err
 	}
 	res := ReplayResult{Finding: f, URL: attack.URL, Request: s.placedRequest(f, attack)}
+	if f.Kind == KindExistenceLeak {
+		return s.replayExistence(ctx, g, f, res, attack, reportBase), nil
+	}
 	var trial oracle.Trial
 	if check := authCheckOf(f); check != "" {
 		// The owner's own request with the credential dropped or forged:

@@ -135,10 +135,14 @@ func flawKind(g *group, c mutate.Case, scope string) string {
 // reproduce and replay it.
 func (s *Scan) describeLeak(f *report.Finding, o *Outcome) string {
 	var b strings.Builder
-	if f.Kind == KindIgnoredAuth {
+	switch f.Kind {
+	case KindIgnoredAuth:
 		fmt.Fprintf(&b, "LEAK (%s, %s): %s's object served to a request with %s: %s %s=%s (in %s) → status %d\n",
 			f.Kind, f.CWE, f.Victim, authCheckCaller(authCheckOf(*f)), f.Operation, f.Parameter, f.Value, f.In, f.Status)
-	} else {
+	case KindExistenceLeak:
+		fmt.Fprintf(&b, "EXISTENCE LEAK (%s, %s, low): %s tells %s's object from a missing one: %s %s=%s (in %s) → status %d\n",
+			f.Kind, f.CWE, f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.In, f.Status)
+	default:
 		fmt.Fprintf(&b, "LEAK (%s, %s): %s %s %s's object: %s %s=%s (%s, in %s) → status %d\n",
 			f.Kind, f.CWE, f.Attacker, leakVerb(f), f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.In, f.Status)
 	}

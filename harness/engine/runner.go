@@ -70,6 +70,7 @@ type Scan struct {
 	created     []report.CreatedObject         // objects created as their owners (create.go)
 	writes      writeLedger                    // writes sent and undone (write_restore.go)
 	widen       widenMemo                      // variants refused like the swap (widen.go)
+	existence   existenceQueue                 // existence judgements awaiting their operation's end (existence.go)
 }
 
 // Blueprint is what a run decides before it sends anything: the spec, the
@@ -276,6 +277,7 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperati
 	if !ran {
 		s.rec.skip(op.Operation, "no case could be built: "+why)
 	}
+	s.reportExistence(t, op)
 	s.ignoredAuth(ctx, t, op)
 }
 

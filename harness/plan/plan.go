@@ -38,6 +38,11 @@ type PlannedOperation struct {
 	// (plan_authchecks.go); AuthChecksWhy says why none when none.
 	AuthChecks    []string `json:"authChecks,omitempty"`
 	AuthChecksWhy string   `json:"authChecksWhy,omitempty"`
+	// ExistenceLeaks says the run compares each attacker's answer for
+	// another user's object with its answer for an id nobody owns
+	// (kind existence-leak); ExistenceLeaksWhy says why not when not.
+	ExistenceLeaks    bool   `json:"existenceLeaks,omitempty"`
+	ExistenceLeaksWhy string `json:"existenceLeaksWhy,omitempty"`
 	// Op and IDs carry the full operation and id parameters to the runner.
 	Op  spec.Operation `json:"-"`
 	IDs []spec.IDParam `json:"-"`

@@ -34,7 +34,8 @@ func AuthChecksFor(cfg *config.Config, op spec.Operation) ([]string, string) {
 }
 
 // applyAuthChecks says, per planned operation, which ignored-auth checks
-// the run sends and why none when none.
+// the run sends and why none when none, and whether existence leaks are
+// judged.
 func applyAuthChecks(p Plan, cfg *config.Config) Plan {
 	for i := range p.Operations {
 		po := &p.Operations[i]
@@ -42,6 +43,20 @@ func applyAuthChecks(p Plan, cfg *config.Config) Plan {
 		if po.Write != nil && po.AuthChecksWhy == "" {
 			po.AuthChecks, po.AuthChecksWhy = nil, "a write: the ignored-authentication checks send reads only"
 		}
+		po.ExistenceLeaks, po.ExistenceLeaksWhy = existenceLeaksFor(cfg, *po)
 	}
 	return p
+}
+
+// existenceLeaksFor says whether the run judges op for existence leaks:
+// reads only, since the answers compared (the plain swap and the id nobody
+// owns) are those the attack on a read already sends.
+func existenceLeaksFor(cfg *config.Config, po PlannedOperation) (bool, string) {
+	switch {
+	case cfg.NoExistenceLeaks:
+		return false, "existenceLeaks is false in the config"
+	case po.Write != nil:
+		return false, "a write: existence is judged on reads, whose answers the attack already has"
+	}
+	return true, ""
 }

@@ -91,6 +91,10 @@ type Finding struct {
 	Request *SentRequest `json:"request,omitempty"`
 	// ControlRequest is the victim's control as sent, for the same ids.
 	ControlRequest *SentRequest `json:"controlRequest,omitempty"`
+	// Decoy is, for an existence leak, the attacker's request for an id
+	// nobody owns, whose answer the request for the victim's object was
+	// told apart from; replay sends both again.
+	Decoy string `json:"decoy,omitempty"`
 }
 
 // Stats counts the run.

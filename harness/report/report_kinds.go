@@ -41,6 +41,9 @@ type FlawKind struct {
 	CWE, CWEURL, OWASP, OWASPURL string
 	// Tags are the SARIF tags beyond "security" and the CWE's.
 	Tags []string
+	// Low marks a kind whose findings are low severity (existence-leak):
+	// its SARIF rule defaults to a note with a low security-severity.
+	Low bool
 }
 
 // References of the authorization-matrix kinds (report_kinds.go).
@@ -157,7 +160,7 @@ var kindTable = []FlawKind{
 		Remediation: "Answer a request for an object the caller may not see exactly as for one that does not exist (the same status, body and headers), " +
 			"by looking the object up scoped to the caller and treating \"not yours\" as \"not found\".",
 		CWE: "CWE-204", CWEURL: CWE204URL, OWASP: OWASPAPI1, OWASPURL: OWASPAPI1URL,
-		Tags: []string{"owasp-api1-2023", "information-exposure", "existence"},
+		Tags: []string{"owasp-api1-2023", "information-exposure", "existence"}, Low: true,
 	},
 }
 

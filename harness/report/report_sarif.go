@@ -28,6 +28,9 @@ const (
 	// securitySeverity ranks BOLA for GitHub code scanning (0-10; 7+ is high):
 	// another user's data is read with a valid token and a changed id.
 	securitySeverity = "8.1"
+	// lowSecuritySeverity ranks the low kinds (an existence leak tells
+	// which ids exist, not what they hold): below 4 is low.
+	lowSecuritySeverity = "3.7"
 )
 
 // SARIF builds the report as a SARIF 2.1.0 log: one rule per kind of flaw,
@@ -73,10 +76,14 @@ func (r *Report) WriteSARIF(path string) error {
 }
 
 func addRule(run *sarif.Run, k FlawKind) {
+	severity, level := securitySeverity, sarif.LevelError
+	if k.Low {
+		severity, level = lowSecuritySeverity, sarif.LevelNote
+	}
 	props := sarif.NewPropertyBag().
-		Add("security-severity", securitySeverity).
+		Add("security-severity", severity).
 		Add("precision", "high").
-		Add("problem.severity", sarif.LevelError).
+		Add("problem.severity", level).
 		Add("cwe", k.CWE).
 		Add("owasp", k.OWASP).
 		WithTags(append([]string{"security", "external/cwe/" + strings.ToLower(k.CWE)}, k.Tags...))
@@ -86,7 +93,7 @@ func addRule(run *sarif.Run, k FlawKind) {
 		WithFullDescription(sarif.NewMultiformatMessageString().WithText(k.Summary)).
 		WithMarkdownHelp(ruleHelp(k)).
 		WithHelpURI(k.OWASPURL).
-		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarif.LevelError)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level)).
 		WithProperties(props)
 }
 
@@ -123,8 +130,17 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 // the proof, and the line that reproduces it.
 func resultMessage(f Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s read %s's object through %s with %s=%s (%s): status %d.",
-		f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
+	switch f.Kind {
+	case "ignored-auth":
+		fmt.Fprintf(&b, "%s's object was served through %s with %s=%s to a request with %s (%s): status %d.",
+			f.Victim, f.Operation, f.Parameter, f.Value, strings.ReplaceAll(f.Attacker, "-", " "), f.Mutation, f.Status)
+	case "existence-leak":
+		fmt.Fprintf(&b, "%s can tell %s's object from a missing one through %s with %s=%s: status %d (compared with %s).",
+			f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Status, f.Decoy)
+	default:
+		fmt.Fprintf(&b, "%s read %s's object through %s with %s=%s (%s): status %d.",
+			f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
+	}
 	for _, e := range f.Evidence {
 		fmt.Fprintf(&b, " %s = %q (%s).", e.Path, e.Value, e.Why)
 	}
