@@ -169,3 +169,65 @@ func checkMatrixKinds(t *testing.T, api corpus.API, mode string, rep *report.Rep
 	}
 	return n
 }
+
+// TestAuthzChecksCost measures what each authorization-matrix check adds
+// to a run: the requests of a vulnerable scan with one check on, less
+// those with every check off, per attacked operation, over the vault and
+// the whole corpus. The existence judgement must add none (it reuses the
+// swap and the decoy); each ignored-auth check at most one request per
+// attacked read, plus one decoy per suspected leak. It logs the table the
+// README keeps.
+func TestAuthzChecksCost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans every corpus API five times")
+	}
+	type target struct {
+		name string
+		cfg  func(t *testing.T) *config.Config
+	}
+	targets := []target{{"vault", func(t *testing.T) *config.Config { return vaultConfig(t, nil) }}}
+	for _, api := range corpus.APIs() {
+		targets = append(targets, target{api.Name, func(t *testing.T) *config.Config {
+			cfg, err := config.ParseConfigEmbedded("fixtures/corpus/"+api.Name+".config.yaml", api.Config, api.Spec, noEnv)
+			require.NoError(t, err)
+			cfg.Seed = 1129
+			return cfg
+		}})
+	}
+	variants := []struct {
+		name  string
+		set   func(*config.Config)
+		limit func(reads int, leaks int) int
+	}{
+		{"none", func(c *config.Config) { c.AuthChecks = []string{config.AuthCheckNone} }, func(r, l int) int { return r + l }},
+		{"tampered", func(c *config.Config) { c.AuthChecks = []string{config.AuthCheckTampered} }, func(r, l int) int { return r + l }},
+		{"alg-none", func(c *config.Config) { c.AuthChecks = []string{config.AuthCheckAlgNone} }, func(r, l int) int { return r + l }},
+		{"existence", func(c *config.Config) { c.AuthChecks = []string{}; c.NoExistenceLeaks = false }, func(int, int) int { return 0 }},
+	}
+	var rows []string
+	for _, tg := range targets {
+		off := tg.cfg(t)
+		off.AuthChecks, off.NoExistenceLeaks = []string{}, true
+		base := scan(t, off, harness.Options{FixtureMode: "vulnerable"}, nil)
+		row := fmt.Sprintf("| %s | %d | %d |", tg.name, base.Stats.Operations, base.Stats.Requests)
+		for _, v := range variants {
+			cfg := tg.cfg(t)
+			cfg.NoExistenceLeaks = true
+			v.set(cfg)
+			rep := scan(t, cfg, harness.Options{FixtureMode: "vulnerable"}, nil)
+			added := rep.Stats.Requests - base.Stats.Requests
+			leaks := 0
+			for _, f := range rep.Findings {
+				if f.Kind == engine.KindIgnoredAuth {
+					leaks++
+				}
+			}
+			assert.LessOrEqual(t, added, int64(v.limit(base.Stats.Operations, leaks)), "%s: %s adds %d requests", tg.name, v.name, added)
+			assert.GreaterOrEqual(t, added, int64(0))
+			row += fmt.Sprintf(" +%d (%.2f) |", added, float64(added)/float64(max(base.Stats.Operations, 1)))
+		}
+		rows = append(rows, row)
+	}
+	t.Logf("\n| API | operations attacked | requests, checks off | none | tampered | alg-none | existence |\n|---|---|---|---|---|---|---|\n%s",
+		strings.Join(rows, "\n"))
+}

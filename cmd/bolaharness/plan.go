@@ -224,7 +224,8 @@ func printAuthChecks(w io.Writer, op plan.PlannedOperation) {
 	switch {
 	case len(op.AuthChecks) > 0:
 		fmt.Fprintf(w, "    ignored-auth: %s, repeating the control of the first user whose own object answers "+
-			"(tampered and alg-none only for a JWT credential)\n", strings.Join(op.AuthChecks, ", "))
+			"(tampered and alg-none only for a JWT credential): one request each, and one more for an id nobody owns "+
+			"when the owner's data seems to come back\n", strings.Join(op.AuthChecks, ", "))
 	case op.AuthChecksWhy != "":
 		fmt.Fprintf(w, "    ignored-auth: not checked: %s\n", op.AuthChecksWhy)
 	}

@@ -48,7 +48,10 @@ func (c *Client) Forgeable(ctx context.Context, check, method, rawURL string, u 
 	if err != nil || u == nil {
 		return false
 	}
-	_, forged := forge(check, c.credentials(ctx, method, target, u, c.current(u)))
+	// The real credential, even when ctx is already tagged with a check:
+	// forging a forged one would judge the wrong token.
+	real := context.WithValue(ctx, authCheckKey{}, "")
+	_, forged := forge(check, c.credentials(real, method, target, u, c.current(u)))
 	return forged
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,4 +75,72 @@ func TestIgnoredAuth_GuestPathBehindShellIsALeak(t *testing.T) {
 	assert.NotContains(t, f.Curl, "Authorization", "the curl line sends no credential")
 	msg := tb.errors["getThing/ignored-auth/alice/no-credential"]
 	assert.Contains(t, msg, "alice@things.test")
+}
+
+// tellingAPI is thingsAPI with ownership checked, refusing another user's
+// thing with forbidden (403) where a missing one is 404; with forbidden
+// 404 the refusal is uniform.
+func tellingAPI(forbidden int) http.Handler {
+	owner := map[string]string{"1": "alice", "2": "alice", "3": "bob", "4": "bob"}
+	tokens := map[string]string{"Bearer tok-alice": "alice", "Bearer tok-bob": "bob"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller := tokens[r.Header.Get("Authorization")]
+		if caller == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		o, ok := owner[strings.TrimPrefix(r.URL.Path, "/things/")]
+		switch {
+		case !ok:
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"error":"not found"}`)
+		case o != caller:
+			w.WriteHeader(forbidden)
+			fmt.Fprint(w, `{"error":"not found"}`)
+		default:
+			fmt.Fprintf(w, `{"id":%q,"ownerEmail":"%s@things.test"}`, strings.TrimPrefix(r.URL.Path, "/things/"), o)
+		}
+	})
+}
+
+// TestExistenceLeak_403Against404: each attacker's refusal of the other's
+// thing (403) is told apart from its answer for an id nobody owns (404):
+// one low finding per attacker, named <operation>/existence-leak/<pair>/<param>,
+// costing no request; a uniform 404 is clean, and existenceLeaks: false
+// turns the judgement off.
+func TestExistenceLeak_403Against404(t *testing.T) {
+	srv := httptest.NewServer(tellingAPI(http.StatusForbidden))
+	defer srv.Close()
+	tb := newRecTB()
+	rep, err := RunConfig(context.Background(), thingsConfig(t, srv.URL), Options{}, tb)
+	require.NoError(t, err)
+	require.Len(t, rep.Findings, 2, "%+v", rep.Findings)
+	for _, f := range rep.Findings {
+		assert.Equal(t, KindExistenceLeak, f.Kind)
+		assert.Equal(t, "low", f.Severity)
+		assert.Equal(t, "CWE-204", f.CWE)
+		assert.Equal(t, 403, f.Status)
+		assert.NotEmpty(t, f.Decoy)
+		assert.NotEmpty(t, f.Control)
+		assert.Contains(t, f.Curl, "$"+strings.ToUpper(f.Attacker)+"_TOKEN")
+	}
+	msg, ok := tb.errors["getThing/existence-leak/alice-vs-bob/thingId"]
+	require.True(t, ok, "got %v", keys(tb.errors))
+	assert.Contains(t, msg, "403 / 404")
+
+	cfg := thingsConfig(t, srv.URL)
+	cfg.NoExistenceLeaks = true
+	off, err := RunConfig(context.Background(), cfg, Options{}, newRecTB())
+	require.NoError(t, err)
+	assert.Empty(t, off.Findings)
+	assert.Equal(t, off.Stats.Requests, rep.Stats.Requests, "the judgement sends nothing of its own")
+
+	uniform := httptest.NewServer(tellingAPI(http.StatusNotFound))
+	defer uniform.Close()
+	tb = newRecTB()
+	clean, err := RunConfig(context.Background(), thingsConfig(t, uniform.URL), Options{}, tb)
+	require.NoError(t, err)
+	assert.Empty(t, clean.Findings)
+	assert.Contains(t, tb.logs.String(), "uniform answer: status 404")
 }

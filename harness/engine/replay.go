@@ -60,8 +60,13 @@ func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) 
 	if check := authCheckOf(f); check != "" {
 		// The owner's own request with the credential dropped or forged:
 		// nobody's own objects to compare with, every user's data counts.
-		sent := s.client.DoRequest(client.WithAuthCheck(ctx, check), g.v, attack)
-		trial = oracle.Trial{Attacker: anonymous(check), Others: s.parties(), Attack: sent}
+		// The same check for an id nobody owns stands for the caller's own
+		// objects, as in the run (authcheck.go): a catch-all answer is not
+		// the owner's.
+		forged := client.WithAuthCheck(ctx, check)
+		sent := s.client.DoRequest(forged, g.v, attack)
+		decoy := s.client.DoRequest(forged, g.v, g.decoyRequest())
+		trial = oracle.Trial{Attacker: anonymous(check), Others: s.parties(), Attack: sent, AttackerOwn: []client.Exchange{decoy}}
 	} else {
 		sent := s.client.DoRequest(ctx, g.a, attack)
 		trial = oracle.Trial{Attacker: party(g.a), Others: s.others(g.a), Attack: sent, AttackerOwn: g.own(ctx)}

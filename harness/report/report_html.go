@@ -54,6 +54,9 @@ type htmlPage struct {
 	Kinds    []FlawKind
 	Reasons  []htmlReason
 	Refs     htmlRefs
+	// Beyond is the grid of ignored-auth and existence-leak findings
+	// (report_html_matrix.go).
+	Beyond []htmlBeyond
 }
 
 type htmlPair struct{ Attacker, Victim string }
@@ -89,6 +92,9 @@ type htmlFinding struct {
 	// Origin is "file:line" of the operation in the spec.
 	Origin string
 	Fix    string
+	// Verb and Tail word the sentence: "alice read bob's object", "alice
+	// told apart bob's object from a missing one".
+	Verb, Tail string
 }
 
 type htmlReason struct {
@@ -127,9 +133,12 @@ func (r *Report) htmlPage() *htmlPage {
 		p.Title += ": " + config.ConfigName(r.Config)
 	}
 	for i, f := range r.Findings {
-		p.Findings = append(p.Findings, htmlFinding{N: i + 1, F: f, K: KindOf(f.Kind), Origin: originText(f.Origin, r.Spec), Fix: remediationOf(f)})
+		hf := htmlFinding{N: i + 1, F: f, K: KindOf(f.Kind), Origin: originText(f.Origin, r.Spec), Fix: remediationOf(f)}
+		hf.Verb, hf.Tail = findingVerb(f)
+		p.Findings = append(p.Findings, hf)
 	}
 	p.Pairs, p.Rows = r.matrixRows()
+	p.Beyond = r.beyondRows()
 	p.Legend = legend(p.Rows)
 	p.Reasons = noVerdictReasons(r.NoVerdicts)
 	return p
