@@ -55,8 +55,8 @@ func (s *Scan) judgeExistence(ctx context.Context, g *group, results []*Outcome,
 		return
 	}
 	swap := plainSwapSent(results)
-	if swap == nil {
-		return
+	if swap == nil || !equalMaps(swap.fill, g.decoyFill()) {
+		return // the two requests must differ in the attacked id alone
 	}
 	decoy := own[len(own)-1]
 	o := &Outcome{C: swap.C, url: swap.url, Req: swap.Req, attack: swap.attack, fill: swap.fill}

@@ -304,11 +304,16 @@ func (g *group) own(ctx context.Context) []client.Exchange {
 // for the other id parameters where it has them: the last of own's
 // answers, which the existence-leak judgement compares with the plain swap.
 func (g *group) decoyRequest() client.Request {
-	fill, ok := g.ownFill(g.a)
-	if !ok {
-		fill = g.fill
+	return g.shared(g.request(g.PlainCase(g.decoy()), g.decoyFill(), via{}, nil))
+}
+
+// decoyFill is the other id parameters of the decoy request: the
+// attacker's own where it has them, else the group's.
+func (g *group) decoyFill() map[string]string {
+	if fill, ok := g.ownFill(g.a); ok {
+		return fill
 	}
-	return g.shared(g.request(g.PlainCase(g.decoy()), fill, via{}, nil))
+	return g.fill
 }
 
 // decoy is an id shaped like the parameter's known ids that no one owns:
