@@ -61,7 +61,7 @@ func (s *Scan) placeFinding(f *report.Finding, g *group, m *Outcome) {
 
 // leakVerb is what the attacker did to the victim's object.
 func leakVerb(f *report.Finding) string {
-	if f.Kind == "write" {
+	if f.Kind == "write" || f.Kind == KindScopeBypass {
 		return "changed"
 	}
 	return "read"

@@ -54,6 +54,9 @@ type Plan struct {
 	Operations []PlannedOperation `json:"operations"`
 	Skipped    []Skip             `json:"skipped"`
 	Warnings   []string           `json:"warnings,omitempty"`
+	// Policy is what the function-level check calls and as whom
+	// (policy.go); nil when there is nothing to check.
+	Policy *PolicyPlan `json:"policy,omitempty"`
 }
 
 // PlanOptions filters a plan; the zero value allows GET and HEAD.
