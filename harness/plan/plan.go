@@ -57,6 +57,9 @@ type Plan struct {
 	// Policy is what the function-level check calls and as whom
 	// (policy.go); nil when there is nothing to check.
 	Policy *PolicyPlan `json:"policy,omitempty"`
+	// Scopes are the planned writes the read-only credentials send to
+	// their own objects (policy_scope.go).
+	Scopes []ScopeCheck `json:"scopeChecks,omitempty"`
 }
 
 // PlanOptions filters a plan; the zero value allows GET and HEAD.

@@ -179,11 +179,19 @@ func methodSet(methods []string) map[string]bool {
 // policyNote says what the run checks, in one sentence.
 func policyNote(pp *PolicyPlan, cfg *config.Config) string {
 	if pp.Source == PolicyFromConfig {
-		return fmt.Sprintf("function-level: the config's policy (%d rules) marks %d operations; %d are called as the users outside their roles",
-			len(cfg.Policy), len(pp.Checks)+len(pp.Skipped), len(pp.Checks))
+		return fmt.Sprintf("function-level: the config's policy (%s) marks %s; %d called as the users outside their roles",
+			plural(len(cfg.Policy), "rule"), plural(len(pp.Checks)+len(pp.Skipped), "operation"), len(pp.Checks))
 	}
-	return fmt.Sprintf("function-level: no policy in the config; the proposal from the spec (admin-like paths, tags and operationIds) marks %d operations, and only those are checked (%d called); write a policy to check others",
-		len(pp.Checks)+len(pp.Skipped), len(pp.Checks))
+	return fmt.Sprintf("function-level: no policy in the config; the proposal from the spec (admin-like paths, tags and operationIds) marks %s, and only those are checked (%d called); write a policy to check others",
+		plural(len(pp.Checks)+len(pp.Skipped), "operation"), len(pp.Checks))
+}
+
+// plural writes n things: "1 rule", "3 rules".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // inShard is the part of the policy plan that shard s runs.
