@@ -123,8 +123,7 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 // the proof, and the line that reproduces it.
 func resultMessage(f Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s read %s's object through %s with %s=%s (%s): status %d.",
-		f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
+	b.WriteString(headline(f))
 	for _, e := range f.Evidence {
 		fmt.Fprintf(&b, " %s = %q (%s).", e.Path, e.Value, e.Why)
 	}
