@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -10,11 +12,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bolaharness/bolaharness/fixtures"
 	"github.com/bolaharness/bolaharness/fixtures/corpus"
 	"github.com/bolaharness/bolaharness/fixtures/roles"
 	"github.com/bolaharness/bolaharness/harness"
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/engine"
+	"github.com/bolaharness/bolaharness/harness/oracle"
 	"github.com/bolaharness/bolaharness/harness/plan"
 	"github.com/bolaharness/bolaharness/harness/report"
 )
@@ -178,4 +182,43 @@ func TestRoles_CorpusEverythingAdminOnly(t *testing.T) {
 	slices.Sort(rows)
 	assert.Positive(t, fired, "the check never fired, even where the admin's objects leak")
 	t.Logf("\n| API | operations checked | fixed-mode findings | vulnerable-mode function-level findings |\n|---|---|---|---|\n%s", strings.Join(rows, "\n"))
+}
+
+// TestRoles_Replay: a function-level finding replays as still leaking
+// against the vulnerable team API and as fixed against the fixed one, on a
+// new server; a scope-bypass finding is a write and is refused.
+func TestRoles_Replay(t *testing.T) {
+	ctx := context.Background()
+	prepare := func(mode string) *engine.Scan {
+		s, err := engine.Prepare(teamConfig(t), engine.Options{Fixture: fixtures.Handler, FixtureMode: mode})
+		require.NoError(t, err)
+		t.Cleanup(s.Close)
+		return s
+	}
+	rep := prepare("vulnerable").Run(ctx, engine.NewConsole(io.Discard, false))
+	var fl, sb *report.Finding
+	for i, f := range rep.Findings {
+		switch f.Kind {
+		case engine.KindFunctionLevel:
+			fl = &rep.Findings[i]
+		case engine.KindScopeBypass:
+			sb = &rep.Findings[i]
+		}
+	}
+	require.NotNil(t, fl)
+	require.NotNil(t, sb)
+	again, fixed := prepare("vulnerable"), prepare("fixed")
+	res, err := again.Replay(ctx, *fl, rep.BaseURL)
+	require.NoError(t, err)
+	assert.True(t, res.StillLeaks(), "%+v", res.Verdict)
+	assert.True(t, strings.HasPrefix(res.URL, again.BaseURL()), res.URL)
+	assert.Equal(t, 200, res.ControlStatus)
+	res, err = fixed.Replay(ctx, *fl, rep.BaseURL)
+	require.NoError(t, err)
+	assert.False(t, res.StillLeaks(), "%+v", res.Verdict)
+	assert.Equal(t, 403, res.Status)
+	assert.Equal(t, oracle.Safe, res.Verdict.Outcome, "fixed, with a control that still succeeds")
+	_, err = again.Replay(ctx, *sb, rep.BaseURL)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not replayed")
 }
