@@ -97,6 +97,9 @@ func TestRoles_TeamPlan(t *testing.T) {
 		assert.Equal(t, []string{"alice", "bob", "reader"}, c.Denied, c.Operation)
 	}
 	assert.Equal(t, []string{"GET /admin/audit", "GET /admin/status", "GET /admin/users", "GET /reports/signups"}, ops)
+	require.Len(t, bp.Plan.Policy.Writes, 1, "the restricted write, sent by the object-level write check")
+	assert.Equal(t, "PUT /announcements/{announcementId}", bp.Plan.Policy.Writes[0].Operation)
+	assert.Equal(t, []string{"alice", "bob", "reader"}, bp.Plan.Policy.Writes[0].Denied)
 
 	cfg.Policy = nil
 	bp, err = engine.Draft(cfg, plan.Shard{})
@@ -105,7 +108,8 @@ func TestRoles_TeamPlan(t *testing.T) {
 	assert.Equal(t, plan.PolicyProposed, bp.Plan.Policy.Source)
 	assert.Contains(t, bp.Plan.Policy.Note, "only those are checked")
 	assert.Len(t, bp.Plan.Policy.Checks, 4)
-	for _, c := range bp.Plan.Policy.Checks {
+	assert.Len(t, bp.Plan.Policy.Writes, 1, "the PUT's admin tag marks it")
+	for _, c := range append(bp.Plan.Policy.Checks, bp.Plan.Policy.Writes...) {
 		assert.Contains(t, c.Because, "proposed: ")
 	}
 }
@@ -186,7 +190,8 @@ func TestRoles_CorpusEverythingAdminOnly(t *testing.T) {
 
 // TestRoles_Replay: a function-level finding replays as still leaking
 // against the vulnerable team API and as fixed against the fixed one, on a
-// new server; a scope-bypass finding is a write and is refused.
+// new server; a scope-bypass or function-level write finding is a write
+// and is refused (sending it again would change the object again).
 func TestRoles_Replay(t *testing.T) {
 	ctx := context.Background()
 	prepare := func(mode string) *engine.Scan {
@@ -196,17 +201,20 @@ func TestRoles_Replay(t *testing.T) {
 		return s
 	}
 	rep := prepare("vulnerable").Run(ctx, engine.NewConsole(io.Discard, false))
-	var fl, sb *report.Finding
+	var fl, fw, sb *report.Finding
 	for i, f := range rep.Findings {
-		switch f.Kind {
-		case engine.KindFunctionLevel:
+		switch {
+		case f.Kind == engine.KindFunctionLevel && strings.HasPrefix(f.Operation, "GET "):
 			fl = &rep.Findings[i]
-		case engine.KindScopeBypass:
+		case f.Kind == engine.KindFunctionLevel:
+			fw = &rep.Findings[i]
+		case f.Kind == engine.KindScopeBypass:
 			sb = &rep.Findings[i]
 		}
 	}
 	require.NotNil(t, fl)
 	require.NotNil(t, sb)
+	require.NotNil(t, fw)
 	again, fixed := prepare("vulnerable"), prepare("fixed")
 	res, err := again.Replay(ctx, *fl, rep.BaseURL)
 	require.NoError(t, err)
@@ -218,7 +226,9 @@ func TestRoles_Replay(t *testing.T) {
 	assert.False(t, res.StillLeaks(), "%+v", res.Verdict)
 	assert.Equal(t, 403, res.Status)
 	assert.Equal(t, oracle.Safe, res.Verdict.Outcome, "fixed, with a control that still succeeds")
-	_, err = again.Replay(ctx, *sb, rep.BaseURL)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "is not replayed")
+	for _, w := range []*report.Finding{sb, fw} {
+		_, err = again.Replay(ctx, *w, rep.BaseURL)
+		require.Error(t, err, w.Operation)
+		assert.Contains(t, err.Error(), "is not replayed")
+	}
 }

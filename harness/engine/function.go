@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/bolaharness/bolaharness/harness/client"
@@ -203,4 +204,24 @@ func functionSent(r client.Request) []string {
 		out = append(out, vs...)
 	}
 	return out
+}
+
+// functionWrite files a write finding as function-level when the policy
+// restricts the operation, the writer is outside its roles and the owner
+// inside (plan.PolicyPlan.Writes): the object-level write check sent it
+// and the owner's read-back proved the change.
+func (s *Scan) functionWrite(f *report.Finding, g *group) {
+	pp := s.plan.Policy
+	if pp == nil || f.Kind != "write" {
+		return
+	}
+	for _, c := range pp.Writes {
+		if c.Operation != g.op.Operation || !slices.Contains(c.Denied, g.a.Name) || !slices.Contains(c.Allowed, f.Victim) {
+			continue
+		}
+		f.Kind, f.CWE, f.Remediation = KindFunctionLevel, report.CWEOf(KindFunctionLevel), report.Remediation(KindFunctionLevel)
+		f.Reasons = append([]string{fmt.Sprintf("%s (role %s) is outside the roles %s that %s allows (%s)",
+			g.a.Name, g.a.RoleOf(), strings.Join(c.Roles, ", "), c.Operation, c.Because)}, f.Reasons...)
+		return
+	}
 }

@@ -13,8 +13,8 @@ import (
 func ConfigPlan(spec *spec.Spec, cfg *config.Config) Plan {
 	plan := BuildPlan(spec, PlanOptions{Methods: cfg.Methods, OwnsKeys: cfg.OwnsKeys(), Users: cfg.Users})
 	plan = applySelection(plan, cfg.Include, cfg.Exclude)
-	plan.Policy = PlanPolicy(spec, cfg)
 	plan = applyAuthChecks(applyActions(applyPublic(plan, cfg.Public), cfg.Actions), cfg)
 	plan.Scopes = planScopes(plan, cfg)
+	plan.Policy = PlanPolicy(spec, cfg, plan)
 	return plan
 }

@@ -47,8 +47,13 @@ type PolicyPlan struct {
 	// Source is PolicyFromConfig or PolicyProposed.
 	Source string `json:"source"`
 	// Note says in a sentence what the run checks, for plan and report.
-	Note    string          `json:"note"`
-	Checks  []FunctionCheck `json:"checks"`
+	Note   string          `json:"note"`
+	Checks []FunctionCheck `json:"checks"`
+	// Writes are the restricted writes the object-level write check sends
+	// as the users outside the roles to the allowed users' objects (read
+	// back and restored as every write); a change is reported as
+	// function-level (policy_writes.go).
+	Writes  []FunctionCheck `json:"writes,omitempty"`
 	Skipped []Skip          `json:"skipped,omitempty"`
 }
 
@@ -62,7 +67,11 @@ type marked struct {
 // PlanPolicy decides, sending nothing, which operations the function-level
 // check calls and as whom. It returns nil when the config has no policy and
 // the spec has no operation the proposal marks.
-func PlanPolicy(sp *spec.Spec, cfg *config.Config) *PolicyPlan {
+//
+// A restricted write is checked only where the object-level plan (p)
+// attacks it as a write: it is then sent by the users outside the roles to
+// the allowed users' objects, and judged by their read-back.
+func PlanPolicy(sp *spec.Spec, cfg *config.Config, p Plan) *PolicyPlan {
 	pp := &PolicyPlan{Source: PolicyFromConfig, Checks: []FunctionCheck{}}
 	var marks []marked
 	if len(cfg.Policy) > 0 {
@@ -95,12 +104,27 @@ func PlanPolicy(sp *spec.Spec, cfg *config.Config) *PolicyPlan {
 				"no user carries an allowed role (%s), so no control can be had; give that role's user `role: %s`", strings.Join(m.roles, ", "), m.roles[0])})
 		case len(fc.Denied) == 0:
 			pp.Skipped = append(pp.Skipped, Skip{Operation: fc.Operation, Why: "every user carries an allowed role (" + strings.Join(m.roles, ", ") + "): no one to call it from outside"})
-		default:
+		case m.op.Method == "GET" || m.op.Method == "HEAD":
 			pp.Checks = append(pp.Checks, fc)
+		case plannedWrite(p, fc.Operation):
+			pp.Writes = append(pp.Writes, fc)
+		default:
+			pp.Skipped = append(pp.Skipped, Skip{Operation: fc.Operation, Why: "a write the object-level plan does not attack (see left out): " +
+				"a restricted write is judged only by an allowed user's read-back of its own object"})
 		}
 	}
 	pp.Note = policyNote(pp, cfg)
 	return pp
+}
+
+// plannedWrite reports whether p attacks op as a write.
+func plannedWrite(p Plan, op string) bool {
+	for _, po := range p.Operations {
+		if po.Operation == op && po.Write != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // configMarks are the operations the config's policy names, each with the
@@ -132,8 +156,6 @@ func configMarks(sp *spec.Spec, rules []config.PolicyRule) []marked {
 func functionSkip(m marked, cfg *config.Config, allowed map[string]bool) string {
 	op := m.op
 	switch {
-	case op.Method != "GET" && op.Method != "HEAD":
-		return "a write: the function-level check sends reads (GET, HEAD) only in this version"
 	case !allowed[op.Method]:
 		return fmt.Sprintf("method %s not allowed by the config's methods", op.Method)
 	case op.Security == spec.SecurityPublic:
@@ -153,10 +175,14 @@ func functionSkip(m marked, cfg *config.Config, allowed map[string]bool) string 
 	if sel := firstSelector(cfg.Exclude, op); sel != "" {
 		return "excluded by exclude (" + sel + ")"
 	}
-	if why := pathActionReasonFor(op.Path, op.ID); why != "" && firstSelector(cfg.Actions, op) == "" {
-		return "reads like an action (" + why + "): a GET that acts is not sent; list it under actions to check it"
-	} else if why := operationIDActionReason(op.ID); why != "" && firstSelector(cfg.Actions, op) == "" {
-		return "reads like an action (" + why + "): a GET that acts is not sent; list it under actions to check it"
+	if read := op.Method == "GET" || op.Method == "HEAD"; read && firstSelector(cfg.Actions, op) == "" {
+		why := pathActionReasonFor(op.Path, op.ID)
+		if why == "" {
+			why = operationIDActionReason(op.ID)
+		}
+		if why != "" {
+			return "reads like an action (" + why + "): a GET that acts is not sent; list it under actions to check it"
+		}
 	}
 	if _, why := credentialsFor(op, cfg.Users); why != "" {
 		return why
@@ -179,11 +205,19 @@ func methodSet(methods []string) map[string]bool {
 // policyNote says what the run checks, in one sentence.
 func policyNote(pp *PolicyPlan, cfg *config.Config) string {
 	if pp.Source == PolicyFromConfig {
-		return fmt.Sprintf("function-level: the config's policy (%s) marks %s; %d called as the users outside their roles",
-			plural(len(cfg.Policy), "rule"), plural(len(pp.Checks)+len(pp.Skipped), "operation"), len(pp.Checks))
+		return fmt.Sprintf("function-level: the config's policy (%s) marks %s; %d called as the users outside their roles%s",
+			plural(len(cfg.Policy), "rule"), plural(len(pp.Checks)+len(pp.Writes)+len(pp.Skipped), "operation"), len(pp.Checks), writesNote(pp))
 	}
-	return fmt.Sprintf("function-level: no policy in the config; the proposal from the spec (admin-like paths, tags and operationIds) marks %s, and only those are checked (%d called); write a policy to check others",
-		plural(len(pp.Checks)+len(pp.Skipped), "operation"), len(pp.Checks))
+	return fmt.Sprintf("function-level: no policy in the config; the proposal from the spec (admin-like paths, tags and operationIds) marks %s, and only those are checked (%d called%s); write a policy to check others",
+		plural(len(pp.Checks)+len(pp.Writes)+len(pp.Skipped), "operation"), len(pp.Checks), writesNote(pp))
+}
+
+// writesNote mentions the restricted writes, when there are any.
+func writesNote(pp *PolicyPlan) string {
+	if len(pp.Writes) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %s sent by them to the allowed users' objects and read back", plural(len(pp.Writes), "write"))
 }
 
 // plural writes n things: "1 rule", "3 rules".
@@ -204,6 +238,12 @@ func (pp *PolicyPlan) inShard(s Shard) *PolicyPlan {
 	for _, c := range pp.Checks {
 		if s.Includes(c.Operation) {
 			out.Checks = append(out.Checks, c)
+		}
+	}
+	out.Writes = nil
+	for _, c := range pp.Writes {
+		if s.Includes(c.Operation) {
+			out.Writes = append(out.Writes, c)
 		}
 	}
 	for _, sk := range pp.Skipped {

@@ -71,7 +71,7 @@ func TestPlanPolicy_FromConfig(t *testing.T) {
 		{Operations: []string{"GET /admin/users", "revenue"}, Roles: []string{"admin"}, Line: 4},
 		{Operations: []string{"tag:administration", "/stats"}, Roles: []string{"auditor"}, Line: 6},
 	}, "admin", "user", "auditor")
-	pp := PlanPolicy(sp, cfg)
+	pp := PlanPolicy(sp, cfg, Plan{})
 	require.NotNil(t, pp)
 	assert.Equal(t, PolicyFromConfig, pp.Source)
 	assert.Equal(t, []string{"GET /admin/users", "GET /reports/revenue", "GET /stats"}, checkOps(pp))
@@ -88,25 +88,25 @@ func TestPlanPolicy_FromConfig(t *testing.T) {
 func TestPlanPolicy_SkipReasons(t *testing.T) {
 	sp, cfg := policyFixture(t, []config.PolicyRule{{Operations: []string{"/admin/**"}, Roles: []string{"admin"}}}, "admin", "user", "user")
 	cfg.Methods = []string{"GET", "HEAD", "DELETE"}
-	pp := PlanPolicy(sp, cfg)
+	pp := PlanPolicy(sp, cfg, Plan{})
 	assert.Equal(t, []string{"GET /admin/users"}, checkOps(pp))
-	assert.Contains(t, skipWhy(pp, "DELETE /admin/users"), "a write: the function-level check sends reads")
+	assert.Contains(t, skipWhy(pp, "DELETE /admin/users"), "a write the object-level plan does not attack")
 	assert.Contains(t, skipWhy(pp, "GET /admin/cache/flush"), "reads like an action")
 	assert.Contains(t, skipWhy(pp, "GET /admin/motd"), "open to every role")
 
 	cfg.Actions = []string{"flushCache"}
-	assert.Contains(t, checkOps(PlanPolicy(sp, cfg)), "GET /admin/cache/flush", "actions opts a GET that acts back in")
+	assert.Contains(t, checkOps(PlanPolicy(sp, cfg, Plan{})), "GET /admin/cache/flush", "actions opts a GET that acts back in")
 
 	cfg.Exclude = []string{"listUsers"}
-	assert.Contains(t, skipWhy(PlanPolicy(sp, cfg), "GET /admin/users"), "excluded by exclude")
+	assert.Contains(t, skipWhy(PlanPolicy(sp, cfg, Plan{}), "GET /admin/users"), "excluded by exclude")
 
 	sp, cfg = policyFixture(t, []config.PolicyRule{{Operations: []string{"/admin/users"}, Roles: []string{"admin"}}}, "admin", "admin", "admin")
-	assert.Contains(t, skipWhy(PlanPolicy(sp, cfg), "GET /admin/users"), "every user carries an allowed role")
+	assert.Contains(t, skipWhy(PlanPolicy(sp, cfg, Plan{}), "GET /admin/users"), "every user carries an allowed role")
 }
 
 func TestPlanPolicy_Proposal(t *testing.T) {
 	sp, cfg := policyFixture(t, nil, "admin", "user", "user")
-	pp := PlanPolicy(sp, cfg)
+	pp := PlanPolicy(sp, cfg, Plan{})
 	require.NotNil(t, pp)
 	assert.Equal(t, PolicyProposed, pp.Source)
 	assert.Equal(t, []string{"GET /admin/users", "GET /reports/revenue", "GET /stats"}, checkOps(pp),
@@ -119,7 +119,7 @@ func TestPlanPolicy_Proposal(t *testing.T) {
 
 	// No user carries a role: the proposal is shown, nothing is checked.
 	sp, cfg = policyFixture(t, nil, "user", "user", "user")
-	pp = PlanPolicy(sp, cfg)
+	pp = PlanPolicy(sp, cfg, Plan{})
 	require.NotNil(t, pp)
 	assert.Empty(t, pp.Checks)
 	assert.Contains(t, skipWhy(pp, "GET /admin/users"), "give that role's user `role: admin`")
@@ -149,7 +149,7 @@ func TestAdminReason(t *testing.T) {
 
 func TestPolicyInShard(t *testing.T) {
 	sp, cfg := policyFixture(t, nil, "admin", "user", "user")
-	pp := PlanPolicy(sp, cfg)
+	pp := PlanPolicy(sp, cfg, Plan{})
 	total := 0
 	for i := 1; i <= 3; i++ {
 		total += len(pp.inShard(Shard{Index: i, Count: 3}).Checks)
