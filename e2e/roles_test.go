@@ -66,6 +66,12 @@ func TestRoles_Team(t *testing.T) {
 			}
 			vuln := scan(t, cfg, harness.Options{FixtureMode: "vulnerable"}, nil)
 			assert.Equal(t, teamTruth(), flawKeys(vuln), "vulnerable mode: exactly the planted flaws")
+			said := strings.Join(vuln.Warnings, "\n")
+			if policy == "proposed" {
+				assert.Contains(t, said, "no policy in the config; the proposal from the spec", "the report says the roles were checked against a proposal")
+			} else {
+				assert.NotContains(t, said, "proposal")
+			}
 			for _, f := range vuln.Findings {
 				assert.NotEmpty(t, f.Control, "%s: control", f.Kind)
 				assert.NotEmpty(t, f.Evidence, "%s: evidence", f.Kind)
