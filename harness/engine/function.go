@@ -37,11 +37,11 @@ func (s *Scan) functionChecks(ctx context.Context, t TB, untested string) {
 	s.Log("%s", pp.Note)
 	for _, fc := range pp.Checks {
 		if untested != "" {
-			s.rec.skip(fc.Operation+" (function-level)", "not checked: nothing could be tested ("+untested+")")
+			s.rec.skipCheck(fc.Operation, "function-level not checked: nothing could be tested ("+untested+")")
 			continue
 		}
 		if why := s.stopReason(ctx); why != "" {
-			s.rec.skip(fc.Operation+" (function-level)", "not checked: "+why)
+			s.rec.skipCheck(fc.Operation, "function-level not checked: "+why)
 			continue
 		}
 		before := s.client.Requests()
@@ -51,6 +51,15 @@ func (s *Scan) functionChecks(ctx context.Context, t TB, untested string) {
 		})
 		s.Log("function-level %s: %d requests", fc.Operation, s.client.Requests()-before)
 	}
+}
+
+// skipCheck records a check the run did not make; unlike skip it leaves
+// the count of operations attacked alone, since a function-level check is
+// not one of the planned operations.
+func (r *recorder) skipCheck(op, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skipped = append(r.skipped, plan.Skip{Operation: op, Why: why})
 }
 
 // functionCheck gets the control and sends it again as each denied user.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/bolaharness/bolaharness/harness/client"
 	"github.com/bolaharness/bolaharness/harness/oracle"
@@ -48,4 +49,13 @@ func (s *Scan) replayFunction(ctx context.Context, f report.Finding, reportBase 
 		res.Verdict.Reasons[i] = s.redact(r)
 	}
 	return res, nil
+}
+
+// IsWriteFinding reports whether f was found by a write (an object-level
+// write, a read-only credential's write, a restricted write sent from
+// outside its roles): such a finding is never replayed, since sending it
+// again would change the object again.
+func IsWriteFinding(f report.Finding) bool {
+	m, _, _ := strings.Cut(f.Operation, " ")
+	return f.Kind == "write" || f.Kind == KindScopeBypass || (f.Kind == KindFunctionLevel && m != "GET" && m != "HEAD")
 }

@@ -44,7 +44,7 @@ func (r ReplayResult) StillLeaks() bool { return r.Verdict.Outcome == oracle.Lea
 // API or a review app may listen elsewhere now. Ids in the path, the query,
 // a header or a JSON body are replayed; writes are not (see replayGroup).
 func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) (ReplayResult, error) {
-	if m, _, _ := strings.Cut(f.Operation, " "); f.Kind == KindFunctionLevel && (m == "GET" || m == "HEAD") {
+	if f.Kind == KindFunctionLevel && !IsWriteFinding(f) {
 		return s.replayFunction(ctx, f, reportBase)
 	}
 	g, err := s.ReplayGroup(f)
@@ -127,7 +127,7 @@ func (s *Scan) replayAttack(g *group, f report.Finding, reportBase string) (clie
 // scan's plan and config. A write is refused: sending it again would change
 // the victim's object again, and undoing that needs the scan's restore.
 func (s *Scan) ReplayGroup(f report.Finding) (*group, error) {
-	if m, _, _ := strings.Cut(f.Operation, " "); f.Kind == "write" || f.Kind == KindScopeBypass || (f.Kind == KindFunctionLevel && m != "GET" && m != "HEAD") {
+	if IsWriteFinding(f) {
 		return nil, fmt.Errorf("replay: %s: a write finding is not replayed, since sending it again changes %s's object again; "+
 			"check the fix by sending its curl line against a test copy (%s), or rerun the case with the replay line of its test, which restores what it changes",
 			f.Operation, f.Victim, f.Curl)
