@@ -162,6 +162,7 @@ func printPlan(w io.Writer, out planOutput) {
 		}
 		printAuthChecks(w, op)
 	}
+	printRoles(w, plan)
 	if len(plan.Skipped) > 0 {
 		fmt.Fprintln(w, "\nleft out:")
 		for _, s := range plan.Skipped {

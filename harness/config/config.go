@@ -110,6 +110,10 @@ type Config struct {
 	// existence-leak judgement (config_authz.go); it sends nothing of its
 	// own, so it is on by default.
 	NoExistenceLeaks bool
+	// Policy (key `policy`) says which roles may call which operations
+	// (config_roles.go); nil means no policy, and the plan proposes one
+	// from the spec.
+	Policy []PolicyRule
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.
@@ -159,6 +163,12 @@ type User struct {
 	// "header:X-Api-Token") to the ${VAR} the config gave it with, so curl
 	// lines name that variable (see Var).
 	Vars map[string]string
+	// Role (key `role`) is the user's role as the policy names it; default
+	// DefaultRole.
+	Role string
+	// ReadOnly (key `readOnly: true`) marks a credential that must only
+	// read: a write it gets through is a scope-bypass finding.
+	ReadOnly bool
 }
 
 // ConfigError is a problem with a config: where it is and how to fix it.

@@ -22,8 +22,8 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks", "existenceLeaks"}
-	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks", "existenceLeaks", "policy"}
+	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns", "role", "readOnly"}
 	sharedKeys = []string{"param", "id", "users"}
 )
 
@@ -62,6 +62,9 @@ func (p *parser) Parse(data []byte) (*Config, error) {
 		}
 	}
 	applyDefaults(c)
+	if err := p.checkRoles(c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -216,6 +219,8 @@ func (p *parser) topField(c *Config, f field) error {
 		err = p.readNumber("create", f.value, func(s string) error { return parseCreate(s, &c.NoCreate) })
 	case "authChecks", "existenceLeaks":
 		err = p.authzField(c, f)
+	case "policy":
+		c.Policy, err = p.readPolicy(f.value)
 	default:
 		err = p.stagingField(c, f)
 	}

@@ -73,6 +73,10 @@ func (p *parser) readUser(prefix string, n *yaml.Node) (User, error) {
 			u.Identity, err = p.readIdentity(key, f.value, who)
 		case "owns":
 			u.Owns, err = p.readOwns(key, f.value, who)
+		case "role":
+			u.Role, err = p.readRole(key, f.value)
+		case "readOnly":
+			err = p.readBool(key, f.value, &u.ReadOnly)
 		}
 		if err != nil {
 			return u, err

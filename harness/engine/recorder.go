@@ -151,8 +151,9 @@ func (r *recorder) contentLeak(operation string) bool {
 	return false
 }
 
-// checkOutcome counts one ignored-auth check or existence judgement in the
-// stats and keeps its finding; the matrix is the grid of content leaks, so
+// checkOutcome counts one ignored-auth, existence, function-level or
+// read-only check in the
+// stats and keeps its finding; the matrix is the grid of object swaps, so
 // these (a caller who is nobody, a leak of existence only) stay out of it.
 func (r *recorder) checkOutcome(o *Outcome, f *report.Finding) {
 	r.mu.Lock()

@@ -44,6 +44,9 @@ func (r ReplayResult) StillLeaks() bool { return r.Verdict.Outcome == oracle.Lea
 // API or a review app may listen elsewhere now. Ids in the path, the query,
 // a header or a JSON body are replayed; writes are not (see replayGroup).
 func (s *Scan) Replay(ctx context.Context, f report.Finding, reportBase string) (ReplayResult, error) {
+	if f.Kind == KindFunctionLevel && !IsWriteFinding(f) {
+		return s.replayFunction(ctx, f, reportBase)
+	}
 	g, err := s.ReplayGroup(f)
 	if err != nil {
 		return ReplayResult{}, err
@@ -132,7 +135,7 @@ func (s *Scan) replayAttack(g *group, f report.Finding, reportBase string) (clie
 // scan's plan and config. A write is refused: sending it again would change
 // the victim's object again, and undoing that needs the scan's restore.
 func (s *Scan) ReplayGroup(f report.Finding) (*group, error) {
-	if f.Kind == "write" {
+	if IsWriteFinding(f) {
 		return nil, fmt.Errorf("replay: %s: a write finding is not replayed, since sending it again changes %s's object again; "+
 			"check the fix by sending its curl line against a test copy (%s), or rerun the case with the replay line of its test, which restores what it changes",
 			f.Operation, f.Victim, f.Curl)

@@ -5,6 +5,7 @@ import (
 	"github.com/bolaharness/bolaharness/harness/report"
 	"github.com/bolaharness/bolaharness/harness/spec"
 	"github.com/getkin/kin-openapi/openapi3"
+	"strings"
 )
 
 // Findings for ids outside the path and for writes: where the id travels,
@@ -61,7 +62,7 @@ func (s *Scan) placeFinding(f *report.Finding, g *group, m *Outcome) {
 
 // leakVerb is what the attacker did to the victim's object.
 func leakVerb(f *report.Finding) string {
-	if f.Kind == "write" {
+	if m, _, _ := strings.Cut(f.Operation, " "); f.Kind == "write" || f.Kind == KindScopeBypass || (m != "GET" && m != "HEAD" && m != "") {
 		return "changed"
 	}
 	return "read"

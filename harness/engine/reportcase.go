@@ -84,6 +84,7 @@ func (s *Scan) finding(g *group, o *Outcome, test string) *report.Finding {
 		f.Reasons = append(append([]string{}, f.Reasons...), "judged by content alone: no owner field or personal value of "+f.Victim+
 			"'s came back; if every user may read this object by design, list the operation under public in the config")
 	}
+	s.functionWrite(f, g)
 	return f
 }
 

@@ -221,6 +221,7 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 		// wherever the config lists none.
 		s.Cfg, s.harvested = s.harvest(ctx, t)
 		s.Cfg = s.createObjects(ctx, t, s.Cfg, s.harvested)
+		s.Cfg.ShareOwns() // one person's credentials share what was found
 	}
 	s.progress(0, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	for i, op := range s.plan.Operations {
@@ -239,6 +240,7 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 			s.client.Requests()-before, s.rec.findingCount())
 		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	}
+	s.functionChecks(ctx, t, untested)
 	created := s.deleteCreated(ctx, t)
 	rep := s.rec.report(time.Since(start))
 	rep.Harvest = s.harvested
@@ -257,8 +259,8 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperati
 	for i := range s.Cfg.Users {
 		for j := range s.Cfg.Users {
 			a, v := &s.Cfg.Users[i], &s.Cfg.Users[j]
-			if i == j {
-				continue
+			if i == j || config.SamePerson(a, v) {
+				continue // one person's two credentials: never a leak
 			}
 			t.Run(a.Name+"-vs-"+v.Name, func(t TB) {
 				for _, p := range op.IDs {
@@ -279,6 +281,7 @@ func (s *Scan) attackOperation(ctx context.Context, t TB, op plan.PlannedOperati
 	}
 	s.reportExistence(t, op)
 	s.ignoredAuth(ctx, t, op)
+	s.scopeBypass(ctx, t, op)
 }
 
 // newSeed picks a random non-zero seed.

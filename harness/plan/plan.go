@@ -59,6 +59,12 @@ type Plan struct {
 	Operations []PlannedOperation `json:"operations"`
 	Skipped    []Skip             `json:"skipped"`
 	Warnings   []string           `json:"warnings,omitempty"`
+	// Policy is what the function-level check calls and as whom
+	// (policy.go); nil when there is nothing to check.
+	Policy *PolicyPlan `json:"policy,omitempty"`
+	// Scopes are the planned writes the read-only credentials send to
+	// their own objects (policy_scope.go).
+	Scopes []ScopeCheck `json:"scopeChecks,omitempty"`
 }
 
 // PlanOptions filters a plan; the zero value allows GET and HEAD.

@@ -104,6 +104,8 @@ func (s Shard) Apply(p Plan) Plan {
 			out.Skipped = append(out.Skipped, sk)
 		}
 	}
+	out.Policy = p.Policy.inShard(s)
+	out.Scopes = scopesInShard(p.Scopes, s)
 	out.Warnings = append(out.Warnings, fmt.Sprintf("shard %s (%s): %d of %d planned operations; the other shards run the rest",
 		s, EnvShard, len(out.Operations), len(p.Operations)))
 	return out

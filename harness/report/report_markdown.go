@@ -154,9 +154,9 @@ func (r *Report) mdFindings(m *mdWriter) {
 			m.printf("\n… and %d more findings: see the JSON report.\n", len(r.Findings)-i)
 			break
 		}
-		m.printf("| %d | %s | %s | `%s` | %s → %s | `%s=%s` (%s%s) | %d | %s | `%s` |\n",
+		m.printf("| %d | %s | %s | `%s` | %s → %s | %s | %d | %s | `%s` |\n",
 			i+1, mdCell(f.Severity), mdCell(f.Kind), mdCode(f.Operation), mdCell(f.Attacker), mdCell(f.Victim),
-			mdCode(f.Parameter), mdCode(f.Value), mdCell(f.Mutation), mdCell(placeSuffix(f)), f.Status, mdEvidence(f.Evidence), mdCode(f.Curl))
+			mdRequest(f), f.Status, mdEvidence(f.Evidence), mdCode(f.Curl))
 	}
 	m.printf("\n")
 }

@@ -130,17 +130,7 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 // the proof, and the line that reproduces it.
 func resultMessage(f Finding) string {
 	var b strings.Builder
-	switch f.Kind {
-	case "ignored-auth":
-		fmt.Fprintf(&b, "%s's object was served through %s with %s=%s to a request with %s (%s): status %d.",
-			f.Victim, f.Operation, f.Parameter, f.Value, strings.ReplaceAll(f.Attacker, "-", " "), f.Mutation, f.Status)
-	case "existence-leak":
-		fmt.Fprintf(&b, "%s can tell %s's object from a missing one through %s with %s=%s: status %d (compared with %s).",
-			f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Status, f.Decoy)
-	default:
-		fmt.Fprintf(&b, "%s read %s's object through %s with %s=%s (%s): status %d.",
-			f.Attacker, f.Victim, f.Operation, f.Parameter, f.Value, f.Mutation, f.Status)
-	}
+	b.WriteString(headline(f))
 	for _, e := range f.Evidence {
 		fmt.Fprintf(&b, " %s = %q (%s).", e.Path, e.Value, e.Why)
 	}
