@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/oracle"
+	"github.com/bolaharness/bolaharness/harness/plan"
 	"github.com/bolaharness/bolaharness/harness/spec"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -55,6 +57,29 @@ func ownedIDs(u *config.User, p spec.IDParam) []string {
 		}
 	case spec.InBody:
 		return u.Owns[spec.LastToken(p)]
+	}
+	return nil
+}
+
+// writeIDs are the ids a write may be sent to as u's: owns (configured or
+// harvested), else u's identity value when p names a user and is the
+// write's only key (`{"username": "bob"}` in PUT /profile, no id in the
+// path). The identity is then u's own object as surely as an owned id is,
+// and it is read back and restored the same way. A write that a path id
+// already aims keeps to owns, so an owner field in its body is not
+// rewritten on the attacker's own objects; a DELETE keeps to owns and the
+// destroy key, since there it would remove an account.
+func writeIDs(u *config.User, p spec.IDParam, op plan.PlannedOperation) []string {
+	if ids := ownedIDs(u, p); len(ids) > 0 || op.Op.Method == http.MethodDelete {
+		return ids
+	}
+	for _, other := range op.IDs {
+		if other.In == openapi3.ParameterInPath {
+			return nil
+		}
+	}
+	if v := identityFor(u, p); v != "" {
+		return []string{v}
 	}
 	return nil
 }

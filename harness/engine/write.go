@@ -19,8 +19,10 @@ import (
 
 // Writes: PUT, PATCH, POST and DELETE against another user's object, sent
 // only when the config's methods allow them and only to objects the run
-// owns (the config's owns, or harvested ids): never to neighbours or
-// boundaries, whose owners are unknown. DELETE goes only to objects the
+// owns (the config's owns, harvested ids, or the victim's own identity for a
+// body field that names the user and is the write's only key, as in
+// PUT /profile {"username": "bob"}): never to
+// neighbours or boundaries, whose owners are unknown. DELETE goes only to objects the
 // config's destroy key names. Each case is judged by the owner's read-back
 // (write_oracle.go) and every change is written back (write_restore.go).
 
@@ -81,8 +83,8 @@ func (s *Scan) attackWrite(ctx context.Context, t TB, g *group, tried func(why s
 func (w *writeRun) cases() ([]mutate.Case, string) {
 	g := w.g
 	var victims []string
-	for _, id := range ownedIDs(g.v, g.p) {
-		if slices.Contains(ownedIDs(g.a, g.p), id) || w.s.Cfg.SharedWith(g.p.Name, id, g.a.Name) {
+	for _, id := range writeIDs(g.v, g.p, g.op) {
+		if slices.Contains(writeIDs(g.a, g.p, g.op), id) || w.s.Cfg.SharedWith(g.p.Name, id, g.a.Name) {
 			continue
 		}
 		if g.op.Op.Method == http.MethodDelete && !w.s.Cfg.Destroys(g.p.Name, id) {
@@ -94,9 +96,9 @@ func (w *writeRun) cases() ([]mutate.Case, string) {
 		if g.op.Op.Method == http.MethodDelete {
 			return nil, fmt.Sprintf("DELETE is sent only to objects the config's destroy key names; none of %s's %q ids is listed (destroy: [{param: %s, id: ...}])", g.v.Name, g.p.Name, g.p.Name)
 		}
-		return nil, fmt.Sprintf("writes are sent only to objects the run owns; %s lists no %q under owns (and none was harvested)", g.v.Name, g.p.Name)
+		return nil, fmt.Sprintf("writes are sent only to objects the run owns; %s lists no %q under owns (none was harvested, and no identity value names it)", g.v.Name, g.p.Name)
 	}
-	in := mutate.CaseInput{Param: g.p.Name, Schema: g.p.Schema, VictimIDs: victims, AttackerIDs: ownedIDs(g.a, g.p), Victim: g.v.Name}
+	in := mutate.CaseInput{Param: g.p.Name, Schema: g.p.Schema, VictimIDs: victims, AttackerIDs: writeIDs(g.a, g.p, g.op), Victim: g.v.Name}
 	var out []mutate.Case
 	seen := map[string]bool{}
 	for _, c := range mutate.GenerateCases(in, g.s.Cfg.Cases, g.seed()) {

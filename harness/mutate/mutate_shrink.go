@@ -39,6 +39,8 @@ const (
 	groupSign
 	groupNumber
 	groupCase
+	groupScript // text keys: fullwidth, homoglyph, nfd, nfc (mutate_text.go)
+	groupSpace  // text keys: leading-space, inner-space (mutate_text.go)
 	groupList
 	groupArray
 	groupSuffix
@@ -72,7 +74,11 @@ type kindSpec struct {
 	apply func(p *wireParts, n int) (int, bool)
 }
 
-var kindSpecs = []kindSpec{
+// kindSpecs are every transform kind: the id kinds below, then the kinds
+// suited to text keys (mutate_text.go).
+var kindSpecs = append(slices.Clip(idKindSpecs), textKindSpecs...)
+
+var idKindSpecs = []kindSpec{
 	{KindLeadingZeros, groupZeros, idIsDecimal, func(p *wireParts, n int) (int, bool) {
 		n = max(n, 1)
 		p.core = strings.Repeat("0", n) + p.core

@@ -28,13 +28,16 @@ func TestMeasureDetection(t *testing.T) {
 			t.Fatalf("%s: %v", file, err)
 		}
 		var gets, refused, lost, taken, harvestRefused int
-		var why, enums []string
+		var why, enums, byAnswer []string
 		for _, op := range sp.Operations {
 			ids := spec.DetectIDParamsIn(op, nil, "path", "query")
 			taken += len(ids)
 			for _, id := range ids {
 				if enumLikeForMeasure(id.Name) {
 					enums = append(enums, fmt.Sprintf("%s %s", id.Name, op.Key()))
+				}
+				if _, alone := spec.ClassifyParam(id.Param, spec.PathPositions(op.Path), nil); !alone {
+					byAnswer = append(byAnswer, fmt.Sprintf("%s %s (%s)", id.Name, op.Key(), strings.Join(id.Reasons, "; ")))
 				}
 			}
 			if op.Method != "GET" {
@@ -56,8 +59,12 @@ func TestMeasureDetection(t *testing.T) {
 		}
 		sort.Strings(why)
 		sort.Strings(enums)
-		t.Logf("%s: %d operations, %d GETs; id params taken %d; GETs refused as actions %d (holding %d id params), %d by harvesting's rules (summary too); enumeration-like ids %d",
-			filepath.Base(file), len(sp.Operations), gets, taken, refused, lost, harvestRefused, len(enums))
+		sort.Strings(byAnswer)
+		t.Logf("%s: %d operations, %d GETs; id params taken %d (%d only because the item GET's answer carries them); GETs refused as actions %d (holding %d id params), %d by harvesting's rules (summary too); enumeration-like ids %d",
+			filepath.Base(file), len(sp.Operations), gets, taken, len(byAnswer), refused, lost, harvestRefused, len(enums))
+		for _, a := range byAnswer {
+			t.Logf("  by answer %s", a)
+		}
 		for _, w := range why {
 			t.Logf("  refused %s", w)
 		}

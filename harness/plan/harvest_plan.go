@@ -311,14 +311,17 @@ func objectSchemas(ref *openapi3.SchemaRef) []*openapi3.SchemaRef {
 }
 
 // lastPathParam is the name of the path's last parameter when it ends the
-// path, else "".
+// path, else "": the whole last segment (`/cards/{cardId}`) or its tail
+// after literal text (`/@{name}`, Mastodon-style), never one of several
+// parameters sharing the segment (`/{name}.{ext}`).
 func lastPathParam(path string) string {
 	segs := strings.Split(strings.TrimRight(path, "/"), "/")
-	m := spec.IdTemplateParam.FindStringSubmatch(segs[len(segs)-1])
-	if m == nil || !strings.HasPrefix(segs[len(segs)-1], "{") {
+	seg := segs[len(segs)-1]
+	locs := spec.IdTemplateParam.FindAllStringSubmatchIndex(seg, -1)
+	if len(locs) != 1 || locs[0][1] != len(seg) {
 		return ""
 	}
-	return m[1]
+	return seg[locs[0][2]:locs[0][3]]
 }
 
 // harvestCandidateFor checks one GET: refused, ignored, or a candidate call.

@@ -298,3 +298,25 @@ func TestPlanHarvest_ScopeVariants(t *testing.T) {
 	assert.Equal(t, []map[string]string{{"scope": "to_approve"}, {"scope": "all"}}, hp.Calls[0].Variants)
 	assert.Equal(t, 3, hp.RequestsPerUser)
 }
+
+// TestPlanHarvest_HalfSegmentKey: a key that is the tail of its segment
+// (`/@{name}`, taken for a key because the GET's answer carries `name`) is
+// fed by the listing whose items have the schema that GET returns.
+func TestPlanHarvest_HalfSegmentKey(t *testing.T) {
+	paths := getOp("/spaces", "", "{type: array, items: {$ref: '#/components/schemas/Space'}}") +
+		getOp("/@{name}", pathParam("name"), "{$ref: '#/components/schemas/Space'}")
+	hp := PlanHarvest(harvestMiniSpec(t, paths, "    Space: {type: object, properties: {name: {type: string}, notes: {type: string}}}\n"), nil)
+	require.Len(t, hp.Calls, 1)
+	require.Len(t, hp.Calls[0].Feeds, 1)
+	assert.Equal(t, HarvestFeed{Param: "name", Field: "$[*].name", Match: "schema",
+		Why: `its objects have the schema "space" that the GET of one {name} returns`}, hp.Calls[0].Feeds[0])
+}
+
+func TestLastPathParam(t *testing.T) {
+	for path, want := range map[string]string{
+		"/cards/{cardId}": "cardId", "/@{name}": "name", "/users/~{login}/": "login",
+		"/files/{name}.{ext}": "", "/cards/{cardId}/events": "", "/{a}{b}": "",
+	} {
+		assert.Equal(t, want, lastPathParam(path), path)
+	}
+}

@@ -83,8 +83,9 @@ var kindTable = []FlawKind{
 	},
 	{
 		Kind: "normalisation", Title: "Normalisation bypass", RuleName: "IdNormalisationBypass",
-		Summary: "The ownership check compares the raw text of the id while the lookup normalises it (leading zeros, a plus sign, upper case, percent-encoding), so a variant of another user's id passes the check and reaches their object.",
-		Remediation: "Authorise the value you look up: parse and canonicalise the id once (a typed integer or UUID, folded case, decoded once) " +
+		Summary: "The ownership check compares the raw text of the id while the lookup normalises it (leading zeros, a plus sign, upper case, percent-encoding, Unicode folding of a username or title), so a variant of another user's id passes the check and reaches their object.",
+		Remediation: "Authorise the value you look up: parse and canonicalise the id once (a typed integer or UUID, folded case, decoded once; " +
+			"for text keys the same Unicode normalisation, NFKC, and whitespace trimming the store applies) " +
 			"and use that same value for the check and the query, or do the check inside the query. Reject ids that are not in canonical form.",
 	},
 	{

@@ -25,13 +25,17 @@ import (
 //     `/namespaces/{namespace}/pods/{name}`) scores 2, since REST paths name
 //     an object of the collection there; a version segment (`v1`, `2.0`,
 //     `api`) is not a collection;
+//   - answer: a path parameter of an item GET whose answer is an object
+//     carrying a field of the same name (`/@{name}` answering
+//     `{"name": ...}`) scores 2, like a position (idparam_answer.go);
 //   - schema: format uuid scores 2, format int32/int64 or type integer 1, a
 //     pattern 1;
 //   - examples: a UUID or a prefixed id (`cus_9s6XKzkNRiz8i3`) scores 2, a
 //     number 1.
 //
 // A score of 2 or more makes an id, provided one signal is primary: the
-// name, the position, or a UUID/prefixed-id shape (format or example). So a
+// name, the position, the answer, or a UUID/prefixed-id shape (format or
+// example). So a
 // name alone or a position alone suffices, while an integer that happens to
 // have a numeric example (`max_width=320`) does not. Some parameters are never ids
 // whatever they score, because their names say what they are: paging
@@ -108,9 +112,13 @@ func DetectIDParamsIn(op Operation, ownsKeys map[string]bool, ins ...string) []I
 		if p.In == openapi3.ParameterInPath {
 			scope = ScopeOf(op.Path, p.Name)
 		}
+		carried := ""
+		if p.In == openapi3.ParameterInPath {
+			carried = answerField(op, p.Name)
+		}
 		if ownsKeys[scope] && scope != "" {
 			out = append(out, IDParam{Param: p, Reasons: []string{"owns key " + strconv.Quote(scope) + " in config"}, Scope: scope})
-		} else if reasons, ok := ClassifyParam(p, positions, ownsKeys); ok {
+		} else if reasons, ok := classifyParam(p, positions, ownsKeys, carried); ok {
 			out = append(out, IDParam{Param: p, Reasons: reasons, Scope: scope})
 		}
 	}
@@ -189,8 +197,14 @@ func IsCollectionSegment(seg string) bool {
 	return seg != "" && !strings.ContainsAny(seg, "{}") && !idVersionSegment.MatchString(strings.ToLower(seg))
 }
 
-// classifyParam scores one parameter; see the comment at the top of the file.
+// ClassifyParam scores one parameter; see the comment at the top of the file.
 func ClassifyParam(p Param, positions map[string]pathPosition, ownsKeys map[string]bool) ([]string, bool) {
+	return classifyParam(p, positions, ownsKeys, "")
+}
+
+// classifyParam is ClassifyParam with the answer signal (idparam_answer.go):
+// carried is the field of the item GET's answer named like p, or "".
+func classifyParam(p Param, positions map[string]pathPosition, ownsKeys map[string]bool, carried string) ([]string, bool) {
 	if ownsKeys[p.Name] {
 		return append([]string{"owns key in config"}, idSignals(p, positions).reasons...), true
 	}
@@ -199,6 +213,9 @@ func ClassifyParam(p Param, positions map[string]pathPosition, ownsKeys map[stri
 		return nil, false
 	}
 	sig := idSignals(p, positions)
+	if carried != "" {
+		sig.addPrimary(2, answerReason(carried))
+	}
 	if enumLikeName(ws) && !sig.idShaped {
 		return nil, false
 	}
