@@ -49,6 +49,9 @@ type Plan struct {
 	Operations []PlannedOperation `json:"operations"`
 	Skipped    []Skip             `json:"skipped"`
 	Warnings   []string           `json:"warnings,omitempty"`
+	// actions keeps the action-word verdicts read while building the plan,
+	// for applyActions and harvest planning to reuse (action_memo.go).
+	actions *actionMemo
 }
 
 // PlanOptions filters a plan; the zero value allows GET and HEAD.
@@ -81,7 +84,7 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 	for _, m := range methods {
 		allowed[strings.ToUpper(m)] = true
 	}
-	plan := Plan{Operations: []PlannedOperation{}, Skipped: []Skip{}}
+	plan := Plan{Operations: []PlannedOperation{}, Skipped: []Skip{}, actions: newActionMemo()}
 	plan.Warnings = append(plan.Warnings, sp.Warnings...)
 	for _, op := range sp.Operations {
 		if why := skipReason(op, allowed, methods); why != "" {
@@ -95,7 +98,7 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 		}
 		ids := spec.DetectPlaceIDs(op, opts.OwnsKeys)
 		if len(ids) == 0 {
-			if added, ok := addedParam(op); ok {
+			if added, ok := addedParam(op, plan.actions); ok {
 				ids = []spec.IDParam{added}
 			}
 		}
