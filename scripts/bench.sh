@@ -27,11 +27,15 @@ fi
 
 echo "building the benchmark binary..." >&2
 (cd "$root" && go test -c -o "$work/harness.test" ./harness)
+(cd "$root" && go test -c -o "$work/oracle.test" ./harness/oracle)
 
-# bench PATTERN BENCHTIME [COUNT]: runs matching benchmarks, appends to $raw.
+# bench PATTERN BENCHTIME [COUNT [PACKAGE]]: runs matching benchmarks of
+# PACKAGE (harness, or oracle for harness/oracle), appends to $raw.
 bench() {
+	local pkg="${4:-harness}" dir="$root/harness"
+	[[ "$pkg" == harness ]] || dir="$root/harness/$pkg"
 	echo "running $1 (benchtime $2, count ${3:-$count})..." >&2
-	(cd "$root/harness" && "$work/harness.test" -test.run '^$' -test.bench "$1" \
+	(cd "$dir" && "$work/$pkg.test" -test.run '^$' -test.bench "$1" \
 		-test.benchmem -test.benchtime "$2" -test.count "${3:-$count}") | tee -a "$raw" | grep -E '^(Benchmark|--- FAIL|FAIL|panic)' >&2 || true
 }
 
@@ -80,7 +84,7 @@ bench '^BenchmarkLoadPlan$' 3x
 bench '^BenchmarkScale$' 2x
 bench '^BenchmarkPlanScale$/^(2k|8k)$' 1x
 bench '^BenchmarkPlanScale$/^40k$' 1x 1
-bench '^BenchmarkJudgeRepeatedBodies$' 1s
+bench '^BenchmarkJudgeRepeatedBodies$' 1s "$count" oracle
 
 echo "measuring peak memory, one benchmark per process..." >&2
 rss_stripe="$(peak 'BenchmarkPeakMemory/loadplan-stripe')"
