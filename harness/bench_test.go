@@ -189,6 +189,13 @@ func BenchmarkPeakMemory(b *testing.B) {
 		{"loadplan-stripe", func(b *testing.B) { loadPlan(b, corpusSpec(b, "stripe.yaml")) }},
 		{"plan-10000", func(b *testing.B) { planSection(b, syntheticSpec(10000), 5000)(&clock{}) }},
 		{"scan-10000", func(b *testing.B) { run(b, prepare(b, widgetConfig(b, syntheticSpec(10000)), widgetHandler())) }},
+		// kin-openapi's bare load of the scanned document: the issue's
+		// yardstick for scan-10000 (at most twice this).
+		{"kin-10000", func(b *testing.B) {
+			if _, err := openapi3.NewLoader().LoadFromData(syntheticSpec(10000)); err != nil {
+				b.Fatal(err)
+			}
+		}},
 		{"scan-demo", func(b *testing.B) { run(b, prepare(b, demoConfig(b, "http://unused.invalid", 4), demoHandler(b))) }},
 	}
 	for _, tc := range cases {

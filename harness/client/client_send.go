@@ -100,7 +100,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 	}
 	timedOut := false
 	if req.Method != http.MethodHead {
-		timedOut = c.readBody(ctx, resp.Body, x)
+		timedOut = c.readBody(ctx, resp.Body, resp.ContentLength, x)
 	}
 	closeBody(resp.Body, x)
 	return timedOut
@@ -109,9 +109,17 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 // readBody keeps at most maxBody bytes; one byte more tells truncation apart
 // from a body of exactly maxBody bytes. The limit applies after the
 // transport's gzip decoding, so a compression bomb stays small. It reports
-// whether reading timed out.
-func (c *Client) readBody(ctx context.Context, body io.Reader, x *Exchange) bool {
-	b, err := io.ReadAll(io.LimitReader(body, c.maxBody+1))
+// whether reading timed out. size is the Content-Length (-1 when unknown):
+// a body of known size is read into one buffer of that size, where
+// io.ReadAll would start at 512 bytes and grow by copying.
+func (c *Client) readBody(ctx context.Context, body io.Reader, size int64, x *Exchange) bool {
+	var b []byte
+	var err error
+	if size >= 0 && size <= c.maxBody {
+		b, err = readKnown(body, size, c.maxBody+1)
+	} else {
+		b, err = io.ReadAll(io.LimitReader(body, c.maxBody+1))
+	}
 	if int64(len(b)) > c.maxBody {
 		b, x.Truncated = b[:c.maxBody], true
 	}
@@ -127,6 +135,30 @@ func (c *Client) readBody(ctx context.Context, body io.Reader, x *Exchange) bool
 func closeBody(body io.Closer, x *Exchange) {
 	if err := body.Close(); err != nil && x.Err == "" && !x.Truncated {
 		x.Err = "closing body: " + err.Error()
+	}
+}
+
+// readKnown reads a body announced as size bytes, at most limit: into one
+// buffer of size+1 bytes (the extra byte lets a body longer than announced
+// show without a second allocation), growing like io.ReadAll only when the
+// server sends more than it announced.
+func readKnown(body io.Reader, size, limit int64) ([]byte, error) {
+	b := make([]byte, 0, min(size+1, limit))
+	for {
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if int64(len(b)) >= limit {
+			return b[:limit], nil
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow; the server sent more than announced
+		}
 	}
 }
 

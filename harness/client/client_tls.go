@@ -33,10 +33,11 @@ func (c *Client) defaultTransport(opts ClientOptions) (*http.Transport, error) {
 		c.insecure = true
 	}
 	header := opts.HeaderTimeout
-	if header == 0 || header >= c.Timeout {
-		// The per-request context fires first and gives the clearer
-		// "timeout after" reason; this is only a backstop.
-		header = c.Timeout + time.Second
+	if header >= c.Timeout {
+		// Every request carries a context of c.Timeout (send, login), which
+		// fires first and gives the clearer "timeout after" reason; a
+		// backstop here would only start a second timer per request.
+		header = 0
 	}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,

@@ -7,7 +7,9 @@ import "sort"
 // transform of the first victim id, then the neighbours nearest first. The
 // gopter draws after them add compositions and the other ids' variants.
 func (pl *casePlan) coreCases() []Case {
-	var out []Case
+	// At most one case per transform kind and per neighbour: sized once,
+	// since a Case is some 200 bytes and growing the list copied them all.
+	out := make([]Case, 0, len(kindSpecs)+len(pl.neighbours))
 	if len(pl.victims) > 0 {
 		id, att := pl.victims[0], ""
 		if len(pl.attackers) > 0 {

@@ -16,9 +16,7 @@ func applyActions(plan Plan, allowed []string) Plan {
 			// Path and operationId only: a summary is prose ("Sends the
 			// headers...") and a weaker sign than harvesting needs. Other
 			// methods act by definition; the config's methods gate them.
-			if why = pathActionReasonFor(op.Op.Path, op.Op.ID); why == "" {
-				why = operationIDActionReason(op.Op.ID)
-			}
+			why = plan.actions.pathOrID(op.Op)
 		}
 		if why == "" || namesOperation(allowed, op) != "" {
 			kept = append(kept, op)

@@ -44,9 +44,9 @@ func TestActionLikeGETsAreLeftOutUnlessListed(t *testing.T) {
 	require.Len(t, got.Skipped, 1)
 	assert.Contains(t, got.Skipped[0].Why, "reads like an action")
 
-	_, probed := addedParam(spec.Operation{Method: "GET", Path: "/logout"})
+	_, probed := addedParam(spec.Operation{Method: "GET", Path: "/logout"}, newActionMemo())
 	assert.False(t, probed, "no ?user_id probe on a GET that acts")
-	_, probed = addedParam(spec.Operation{Method: "GET", Path: "/messages"})
+	_, probed = addedParam(spec.Operation{Method: "GET", Path: "/messages"}, newActionMemo())
 	assert.True(t, probed)
 }
 

@@ -142,7 +142,7 @@ func PlanHarvestWith(spec *spec.Spec, cfg *config.Config, plan Plan) HarvestPlan
 		hp.Enabled, hp.Why = false, "no id parameter lacks ids: every user lists owns for every id parameter of the attacked operations"
 		return hp
 	}
-	round1, round2 := hp.classifyGETs(spec, targets)
+	round1, round2 := hp.classifyGETs(spec, targets, plan.actions)
 	hp.selectCalls(round1, 1)
 	hp.selectNested(round2, cfg)
 	hp.Params = harvestParams(targets, hp.Calls)
@@ -161,13 +161,13 @@ func PlanHarvestWith(spec *spec.Spec, cfg *config.Config, plan Plan) HarvestPlan
 
 // classifyGETs judges every GET of the spec: refusals and ignored GETs go
 // into the plan, candidates come back by round.
-func (hp *HarvestPlan) classifyGETs(spec *spec.Spec, targets map[string]*harvestTarget) (round1, round2 []HarvestCall) {
+func (hp *HarvestPlan) classifyGETs(spec *spec.Spec, targets map[string]*harvestTarget, actions *actionMemo) (round1, round2 []HarvestCall) {
 	ix := newTargetIndex(targets)
 	for _, op := range spec.Operations {
 		if op.Method != "GET" {
 			continue
 		}
-		v := harvestCandidateFor(spec, op, targets, ix)
+		v := harvestCandidateFor(spec, op, targets, ix, actions)
 		switch {
 		case v.refused != "":
 			hp.Refused = append(hp.Refused, HarvestSkip{Operation: op.Key(), Why: v.refused})
@@ -325,8 +325,8 @@ func lastPathParam(path string) string {
 }
 
 // harvestCandidateFor checks one GET: refused, ignored, or a candidate call.
-func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*harvestTarget, ix *targetIndex) getVerdict {
-	if why := ActionReason(op); why != "" {
+func harvestCandidateFor(sp *spec.Spec, op spec.Operation, targets map[string]*harvestTarget, ix *targetIndex, actions *actionMemo) getVerdict {
+	if why := actions.reason(op); why != "" {
 		return getVerdict{refused: "reads like an action: " + why}
 	}
 	if !op.Servable() {

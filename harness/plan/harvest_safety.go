@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -96,18 +97,7 @@ var inflections = []string{"s", "es", "d", "ed", "ing", "ings", "er", "ers", "or
 	"ion", "ions", "ation", "ations", "ment", "ments", "al", "als", "able", "ee", "ees", "ive", "ives", "ution", "utions"}
 
 // ActionReason says why op reads like an action, or "" when it does not.
-func ActionReason(op spec.Operation) string {
-	if why := pathActionReasonFor(op.Path, op.ID); why != "" {
-		return why
-	}
-	if why := operationIDActionReason(op.ID); why != "" {
-		return why
-	}
-	if op.Raw != nil {
-		return summaryActionReason(op.Raw.Summary, op.ID, op.Path)
-	}
-	return ""
-}
+func ActionReason(op spec.Operation) string { return (*actionMemo)(nil).reason(op) }
 
 // pathActionReason checks a path template with no operationId to weigh.
 func pathActionReason(path string) string { return pathActionReasonFor(path, "") }
@@ -229,10 +219,15 @@ func summaryActionReason(summary, operationID, path string) string {
 
 // compoundVerb returns the verb a word starts with when the rest is another
 // word rather than an inflection: `createdb` → create, `purgecache` → purge,
-// but `runs`, `cancellations` and `created` are nouns and participles.
+// but `runs`, `cancellations` and `created` are nouns and participles. Of
+// two verbs that both start the word (`sync`, `synchronize`), the longer
+// wins.
 func compoundVerb(w string) string {
-	for v := range actionVerbs {
-		if len(v) < 4 || len(w) <= len(v) || !strings.HasPrefix(w, v) {
+	if len(w) < 5 {
+		return "" // a verb of four letters at least, and more after it
+	}
+	for _, v := range compoundVerbs[w[:4]] {
+		if len(w) <= len(v) || !strings.HasPrefix(w, v) {
 			continue
 		}
 		rest := w[len(v):]
@@ -246,6 +241,28 @@ func compoundVerb(w string) string {
 	}
 	return ""
 }
+
+// compoundVerbs indexes the action verbs of four letters or more by their
+// first four, longest first: compoundVerb runs on every word of every path
+// and operationId, and trying each of the hundred verbs in turn was most of
+// the action-word checks' time on large documents.
+var compoundVerbs = func() map[string][]string {
+	ix := map[string][]string{}
+	for v := range actionVerbs {
+		if len(v) >= 4 {
+			ix[v[:4]] = append(ix[v[:4]], v)
+		}
+	}
+	for _, vs := range ix {
+		slices.SortFunc(vs, func(a, b string) int {
+			if len(a) != len(b) {
+				return len(b) - len(a)
+			}
+			return strings.Compare(a, b)
+		})
+	}
+	return ix
+}()
 
 func isInflection(s string) bool {
 	for _, in := range inflections {

@@ -78,10 +78,37 @@ func TestCompoundVerb(t *testing.T) {
 		"createdb": "create", "purgecache": "purge", "resetall": "reset",
 		"runs": "", "cancellations": "", "created": "", "deployments": "", "signing": "",
 		"exports": "", "updates": "", "connections": "", "refreshes": "",
+		// Two verbs start the word: the longer one, every time (the
+		// verbs were once tried in map order, so either could come out).
+		"synchronizeusers": "synchronize", "syncusers": "sync", "executeall": "execute",
 	}
 	for word, want := range tests {
-		assert.Equal(t, want, compoundVerb(word), word)
+		for i := 0; i < 20; i++ {
+			assert.Equal(t, want, compoundVerb(word), word)
+		}
 	}
+}
+
+// TestActionMemo_SameVerdictOnce: the memo answers as ActionReason does,
+// and reads each path and operationId once, however many operations share
+// them (a GET and its HEAD twin).
+func TestActionMemo_SameVerdictOnce(t *testing.T) {
+	ops := []spec.Operation{
+		{Method: "GET", Path: "/logout"},
+		{Method: "HEAD", Path: "/logout"},
+		{Method: "GET", Path: "/invoices/{id}/send"},
+		{Method: "GET", Path: "/connect/{id}/logs", ID: "getConnectLogs"},
+		{Method: "GET", Path: "/jobs", ID: "runNightlyJob"},
+		{Method: "GET", Path: "/things/{id}", Raw: &openapi3.Operation{Summary: "Purge a thing"}},
+		{Method: "GET", Path: "/widgets"},
+	}
+	memo := newActionMemo()
+	for _, op := range ops {
+		assert.Equal(t, ActionReason(op), memo.reason(op), op.Key())
+		assert.Equal(t, ActionReason(op), memo.reason(op), op.Key()+", from the memo")
+	}
+	assert.Len(t, memo.m, len(ops)-1, "the HEAD twin shares its GET's verdict")
+	assert.NotEmpty(t, memo.reason(ops[5]), "the summary is still read")
 }
 
 func TestUnfillableParam(t *testing.T) {

@@ -65,6 +65,9 @@ type Plan struct {
 	// Scopes are the planned writes the read-only credentials send to
 	// their own objects (policy_scope.go).
 	Scopes []ScopeCheck `json:"scopeChecks,omitempty"`
+	// actions keeps the action-word verdicts read while building the plan,
+	// for applyActions and harvest planning to reuse (action_memo.go).
+	actions *actionMemo
 }
 
 // PlanOptions filters a plan; the zero value allows GET and HEAD.
@@ -97,7 +100,7 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 	for _, m := range methods {
 		allowed[strings.ToUpper(m)] = true
 	}
-	plan := Plan{Operations: []PlannedOperation{}, Skipped: []Skip{}}
+	plan := Plan{Operations: []PlannedOperation{}, Skipped: []Skip{}, actions: newActionMemo()}
 	plan.Warnings = append(plan.Warnings, sp.Warnings...)
 	for _, op := range sp.Operations {
 		if why := skipReason(op, allowed, methods); why != "" {
@@ -111,7 +114,7 @@ func BuildPlan(sp *spec.Spec, opts PlanOptions) Plan {
 		}
 		ids := spec.DetectPlaceIDs(op, opts.OwnsKeys)
 		if len(ids) == 0 {
-			if added, ok := addedParam(op); ok {
+			if added, ok := addedParam(op, plan.actions); ok {
 				ids = []spec.IDParam{added}
 			}
 		}

@@ -14,8 +14,8 @@ const addedReason = "added by the harness: the spec lists no id here; a handler 
 // addedParam is the parameter added to op, when op is a GET without path
 // parameters that does not list user_id itself. One name, one value per
 // user pair: the probe stays small.
-func addedParam(op spec.Operation) (spec.IDParam, bool) {
-	if op.Method != "GET" || strings.Contains(op.Path, "{") || ActionReason(op) != "" {
+func addedParam(op spec.Operation, actions *actionMemo) (spec.IDParam, bool) {
+	if op.Method != "GET" || strings.Contains(op.Path, "{") || actions.reason(op) != "" {
 		return spec.IDParam{}, false // never a probe on a GET that acts (/logout)
 	}
 	for _, p := range op.Params {

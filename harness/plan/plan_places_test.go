@@ -120,7 +120,7 @@ func TestAddedParam_Bounded(t *testing.T) {
 		{"the spec lists user_id itself", spec.Operation{Method: "GET", Path: "/n", Params: []spec.Param{{Name: "user_id", In: "query"}}}, false},
 	}
 	for _, tt := range tests {
-		p, ok := addedParam(tt.op)
+		p, ok := addedParam(tt.op, nil)
 		assert.Equal(t, tt.want, ok, tt.name)
 		if ok {
 			assert.True(t, spec.IsAdded(tt.op, p))
