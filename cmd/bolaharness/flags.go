@@ -41,20 +41,32 @@ func newFlagSet(name string, h verbHelp) *flag.FlagSet {
 // a bad flag prints the error and the help on stderr (exit 2). ok is false
 // when the caller should return code.
 func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
-	fs.SetOutput(stderr)
+	help := false
 	for _, a := range args {
 		if a == "--" {
 			break
 		}
 		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
-			fs.SetOutput(stdout)
+			help = true
 		}
 	}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
+	if help {
+		fs.SetOutput(stdout)
+		if err := fs.Parse(args); !errors.Is(err, flag.ErrHelp) && err != nil {
+			return exitUsage, false
+		}
 		return exitClean, false
-	case err != nil:
+	}
+	// A mistyped flag gets one line that names it and where the help is,
+	// not the whole help: the error would scroll out of sight above it.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bolaharness %s: %v (see bolaharness %s -h)\n", fs.Name(), err, fs.Name())
 		return exitUsage, false
 	}
 	return exitClean, true

@@ -7,6 +7,8 @@
 //	bolaharness replay -report R.json         send a report's findings again: fixed yet?
 //	bolaharness merge -o all.json R1 R2       combine the reports of sharded scans
 //	bolaharness export -report R.json -o F    a Go regression test from the findings
+//	bolaharness demo -port 8080               serve the demo API and print its tokens
+//	bolaharness version                       the build's version and VCS revision
 //
 // Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing
 // could be tested, 130 interrupted.
@@ -51,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return mergeCmd(args[1:], stdout, stderr)
 	case "export":
 		return exportCmd(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		return versionCmd(args[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitClean
@@ -76,6 +82,11 @@ Usage:
         combine the JSON reports of sharded scans into one (and write any format from it)
   bolaharness export -report R.json [-o bola_regression_test.go] [-package P] [-config F]
         write a Go test that fails while each finding still leaks and passes once fixed
+  bolaharness demo [-port 8080] [-mode vulnerable|fixed]
+        serve the embedded demo API on 127.0.0.1 and print its users' tokens, so the curl
+        lines of a demo scan work by hand
+  bolaharness version (or -version)
+        print the module version and the VCS revision the binary was built from
 
 Examples:
   bolaharness scan -html bola.html                     # the demo, with its report page

@@ -107,7 +107,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		live = newLiveLine(stderr, time.Now)
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, s.over.set["base-url"], stderr)
 	if err == nil {
 		err = s.over.apply(cfg)
 	}
@@ -165,11 +165,18 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	return rep, exitClean
 }
 
+// demoConfigName is the embedded demo config's name, as reports record it.
+const demoConfigName = "fixtures/demo.yaml"
+
 // scanConfig loads the named config, or the embedded demo when none is
 // named: the demo starts on loopback in vulnerable mode (unless mode says
 // otherwise) so that a newcomer sees real findings. mode, when set,
 // overrides the fixtureMode of configs that start a fixture API.
-func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.Options, error) {
+//
+// With no config and a demoURL (scan -base-url), the demo's config is run
+// against a demo already serving there (bolaharness demo), so that the
+// curl lines point at it.
+func scanConfig(path, mode, demoURL string, stderr io.Writer) (*harness.Config, harness.Options, error) {
 	opts := harness.Options{
 		Fixture:     fixtures.Handler,
 		FixtureMode: mode,
@@ -182,9 +189,17 @@ func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.O
 	if opts.FixtureMode == "" {
 		opts.FixtureMode = config.FixtureVulnerable
 	}
+	cfg, err := config.ParseConfigEmbedded(demoConfigName, fixtures.DemoConfig, specs.Demo, nil)
+	if err != nil {
+		return nil, opts, err
+	}
+	if demoURL != "" {
+		fmt.Fprintf(stderr, "no -config given: the demo API's config, against %s (bolaharness demo serves it)\n", demoURL)
+		cfg.Fixture = ""
+		return cfg, opts, nil
+	}
 	fmt.Fprintf(stderr, "no -config given: the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
-	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
-	return cfg, opts, err
+	return cfg, opts, nil
 }
 
 // scanShard reads -shard, else $BOLA_SHARD; neither means the whole run.
