@@ -21,7 +21,7 @@ import (
 )
 
 var scanHelp = verbHelp{
-	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n] [-v]",
+	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
 	about: `Attacks every operation that takes an object id, as every user against every other
 user's objects, and reports each leak with its evidence and a curl line. With no
 -config (and no $BOLA_CONFIG) it scans the embedded demo API in vulnerable mode on
@@ -45,6 +45,7 @@ type scanSettings struct {
 	fixtureMode string
 	progress    string
 	verbose     bool
+	quiet       bool
 	over        overrides // flags that mirror config keys (overrides.go)
 }
 
@@ -57,6 +58,7 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+	fs.BoolVar(&s.quiet, "quiet", false, "print only the summary and the list of findings: no progress, no case blocks (example: -quiet)")
 	s.over.register(fs)
 }
 
@@ -76,11 +78,19 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scan: %v\n", err)
 		return exitUsage
 	}
+	if s.quiet && s.verbose {
+		fmt.Fprintln(stderr, "scan: -quiet and -v ask for less and more: give one")
+		return exitUsage
+	}
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
 	}
-	if err := s.out.write(rep, stderr); err != nil {
+	written := stderr
+	if s.quiet {
+		written = io.Discard
+	}
+	if err := s.out.write(rep, written); err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
 	}
@@ -102,12 +112,18 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		fmt.Fprintf(stderr, "scan: %v\n", err)
 		return nil, exitUsage
 	}
+	// -quiet: errors still show, the summary prints after; the progress,
+	// the per-case blocks and the notes about the run do not.
+	console, notes := stdout, stderr
+	if s.quiet {
+		console, notes, s.progress = io.Discard, io.Discard, "never"
+	}
 	var live *liveLine
 	if s.progress == "always" || (s.progress == "auto" && isTerminal(stderr)) {
 		live = newLiveLine(stderr, time.Now)
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, s.over.set["base-url"], stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, s.over.set["base-url"], notes)
 	if err == nil {
 		err = s.over.apply(cfg)
 	}
@@ -145,7 +161,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var rep *harness.Report
-	harness.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t harness.TB) {
+	harness.NewConsole(console, s.verbose).Run(cfg.Name, func(t harness.TB) {
 		rep = scan.Run(ctx, filter.wrap(t))
 	})
 	if filter != nil {
