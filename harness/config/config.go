@@ -102,6 +102,9 @@ type Config struct {
 	// Destroy (key `destroy`) names the objects the harness may DELETE as
 	// another user (config_destroy.go); nothing else is ever deleted.
 	Destroy []DestroyObject
+	// Ignore (key `ignore`) lists accepted risks by finding fingerprint,
+	// with a reason and an optional expiry (config_ignore.go).
+	Ignore []Ignore
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.

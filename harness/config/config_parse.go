@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "ignore"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -210,6 +210,8 @@ func (p *parser) topField(c *Config, f field) error {
 		}
 	case "destroy":
 		c.Destroy, err = p.readDestroy(f.value)
+	case "ignore":
+		c.Ignore, err = p.readIgnore(f.value)
 	case "harvest":
 		err = p.readNumber("harvest", f.value, func(s string) error { return ParseHarvest(s, &c.NoHarvest) })
 	case "create":
