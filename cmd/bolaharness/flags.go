@@ -74,7 +74,7 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code 
 
 // outputs are the report files one run may write, in any combination.
 type outputs struct {
-	json, sarif, markdown, html string
+	json, sarif, markdown, html, junit string
 }
 
 func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
@@ -86,6 +86,7 @@ func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
 	fs.StringVar(&o.sarif, "sarif", "", "write a SARIF 2.1.0 log here, for GitHub code scanning (example: -sarif out/bola.sarif)")
 	fs.StringVar(&o.markdown, "markdown", "", "write a Markdown summary here; in GitHub Actions use the job summary (example: -markdown \"$GITHUB_STEP_SUMMARY\")")
 	fs.StringVar(&o.html, "html", "", "write a self-contained HTML page with the authorization matrix here (example: -html out/bola.html)")
+	fs.StringVar(&o.junit, "junit", "", "write JUnit XML here, one testcase per operation and attacker→victim pair, for CI test reports\n(example: -junit out/bola.xml)")
 }
 
 // write writes every format asked for, all from the same report, and says
@@ -100,6 +101,7 @@ func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 		{o.sarif, "SARIF log", rep.WriteSARIF},
 		{o.markdown, "Markdown summary", rep.WriteMarkdown},
 		{o.html, "HTML report", rep.WriteHTML},
+		{o.junit, "JUnit XML", rep.WriteJUnit},
 	}
 	for _, w := range writers {
 		if w.path == "" {
@@ -125,6 +127,12 @@ func summary(w io.Writer, rep *harness.Report) {
 			fmt.Fprintf(w, "  %s: %s\n", sk.Operation, sk.Why)
 		}
 	}
+	if lines := rep.TriageLines(); len(lines) > 0 {
+		fmt.Fprintln(w, "baseline and accepted risks:")
+		for _, l := range lines {
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
 	if c := rep.Coverage; c != nil {
 		fmt.Fprintln(w, "coverage:")
 		for _, l := range c.Lines() {
@@ -140,7 +148,7 @@ func summary(w io.Writer, rep *harness.Report) {
 	}
 	fmt.Fprintln(w, "findings (numbers for replay -finding N):")
 	for i, f := range rep.Findings {
-		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
+		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)%s\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind, triageMark(f))
 	}
 }
 
@@ -192,7 +200,9 @@ func leakStatus(rep *harness.Report) int {
 		return exitInterrupted
 	case rep.Coverage != nil && rep.Coverage.Untested != "":
 		return exitUntested
-	case len(rep.Findings) > 0:
+	case len(rep.Failing()) > 0:
+		// Suppressed findings, and with a baseline the unchanged ones,
+		// are in every report but do not fail the run.
 		return exitLeaks
 	}
 	return exitClean
@@ -202,7 +212,7 @@ func leakStatus(rep *harness.Report) int {
 // a typo in a path must not cost a whole scan. Each file is created (empty)
 // with its directory; the run overwrites it.
 func (o outputs) check() error {
-	for _, p := range []string{o.json, o.sarif, o.markdown, o.html} {
+	for _, p := range []string{o.json, o.sarif, o.markdown, o.html, o.junit} {
 		if p == "" || p == "/dev/stdout" || p == "/dev/stderr" {
 			continue
 		}

@@ -34,11 +34,11 @@ func TestHelpExplainsEveryFlagWithAnExample(t *testing.T) {
 		flags []string
 	}{
 		{"scan", []string{"config", "report", "sarif", "markdown", "html", "seed", "run", "shard", "fixture-mode", "progress", "v",
-			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude", "quiet"}},
+			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude", "quiet", "junit", "baseline"}},
 		{"plan", []string{"spec", "config", "format", "methods",
 			"base-url", "rate", "concurrency", "timeout", "max-requests", "cases", "include", "exclude"}},
 		{"replay", []string{"report", "finding", "config", "fixture-mode", "seed", "run", "v"}},
-		{"merge", []string{"o", "sarif", "markdown", "html"}},
+		{"merge", []string{"o", "sarif", "markdown", "html", "junit"}},
 		{"export", []string{"report", "o", "package", "config"}},
 		{"demo", []string{"port", "mode"}},
 	}

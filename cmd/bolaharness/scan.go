@@ -21,7 +21,7 @@ import (
 )
 
 var scanHelp = verbHelp{
-	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
+	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml] [-baseline OLD.json] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
 	about: `Attacks every operation that takes an object id, as every user against every other
 user's objects, and reports each leak with its evidence and a curl line. With no
 -config (and no $BOLA_CONFIG) it scans the embedded demo API in vulnerable mode on
@@ -46,6 +46,7 @@ type scanSettings struct {
 	progress    string
 	verbose     bool
 	quiet       bool
+	baseline    string
 	over        overrides // flags that mirror config keys (overrides.go)
 }
 
@@ -58,6 +59,7 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+	fs.StringVar(&s.baseline, "baseline", "", "an earlier scan's JSON report: mark each finding new or unchanged (by fingerprint), list the\nones gone as absent, and exit 1 only for new findings (example: -baseline previous.json)")
 	fs.BoolVar(&s.quiet, "quiet", false, "print only the summary and the list of findings: no progress, no case blocks (example: -quiet)")
 	s.over.register(fs)
 }
@@ -101,6 +103,11 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 // runScan loads the config and runs it; the report is nil on a usage or
 // config error (then code says so).
 func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
+	baseline, err := readBaseline(s.baseline)
+	if err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return nil, exitUsage
+	}
 	filter, err := newRunFilter(s.run)
 	if err == nil {
 		err = checkChoice("-fixture-mode", s.fixtureMode, "", config.FixtureVulnerable, config.FixtureFixed)
@@ -172,6 +179,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 			return nil, exitUsage
 		}
 	}
+	triage(rep, cfg, baseline, s.baseline, time.Now())
 	if ctx.Err() != nil && rep.Coverage != nil {
 		rep.Coverage.Interrupted, rep.Partial = true, true
 	}

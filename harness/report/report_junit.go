@@ -44,13 +44,26 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	SystemOut *junitText    `xml:"system-out,omitempty"`
+}
+
+// junitText is element text kept as written: CDATA keeps the line breaks
+// of the evidence and curl lines readable in the file.
+type junitText struct {
+	Text string `xml:",cdata"`
+}
+
+func (c junitCase) systemOut() string {
+	if c.SystemOut == nil {
+		return ""
+	}
+	return c.SystemOut.Text
 }
 
 type junitMessage struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
 }
 
 // MarshalJUnit renders the report as JUnit XML: one testcase per operation
@@ -81,7 +94,7 @@ func (r *Report) MarshalJUnit() ([]byte, error) {
 		case c.Outcome == "no-verdict":
 			tc.Skipped = &junitMessage{Message: fmt.Sprintf("no verdict: %d of %d cases could not be judged (see the report's noVerdicts)", c.NoVerdict, c.Cases)}
 		default:
-			tc.SystemOut = strings.TrimSpace(fmt.Sprintf("%s: %s; %s\n%s", c.Outcome, plural(c.Cases, "case", "cases"), strings.Join(c.Places, ", "), tc.SystemOut))
+			tc.SystemOut = &junitText{strings.TrimSpace(fmt.Sprintf("%s: %d %s; %s\n%s", c.Outcome, c.Cases, plural(c.Cases, "case", "cases"), strings.Join(c.Places, ", "), tc.systemOut()))}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
@@ -149,12 +162,14 @@ func (r *Report) junitCase(op, attacker, victim string, idx []int) junitCase {
 			failing = append(failing, text)
 		}
 	}
-	tc.SystemOut = strings.Join(notes, "\n")
+	if len(notes) > 0 {
+		tc.SystemOut = &junitText{strings.Join(notes, "\n")}
+	}
 	switch {
 	case len(failing) > 0:
 		f := r.Findings[idx[0]]
 		tc.Failure = &junitMessage{Type: f.CWE,
-			Message: fmt.Sprintf("%s read %s's object through %s: %s", attacker, victim, op, plural(len(failing), "finding", "findings")),
+			Message: fmt.Sprintf("%s read %s's object through %s: %d %s", attacker, victim, op, len(failing), plural(len(failing), "finding", "findings")),
 			Text:    strings.Join(failing, "\n\n")}
 	case len(reasons) > 0 && len(reasons) == len(idx):
 		tc.Skipped = &junitMessage{Message: strings.Join(dedupe(reasons), "; ")}

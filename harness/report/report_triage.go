@@ -190,8 +190,8 @@ func (r *Report) TriageLines() []string {
 	for _, st := range r.Ignored {
 		switch st.State {
 		case IgnoreExpired:
-			out = append(out, fmt.Sprintf("expired: ignore entry %s (%s) expired after %s and no longer suppresses its %s%s",
-				st.Fingerprint, st.Reason, st.Expires, plural(st.Findings, "finding", "findings"), ignoreSource(st.Where, "")))
+			out = append(out, fmt.Sprintf("expired: ignore entry %s (%s) expired after %s and no longer suppresses its %d %s%s",
+				st.Fingerprint, st.Reason, st.Expires, st.Findings, plural(st.Findings, "finding", "findings"), ignoreSource(st.Where, "")))
 		case IgnoreUnmatched:
 			out = append(out, fmt.Sprintf("unmatched: ignore entry %s (%s) matched no finding of this run; remove it once the flaw is fixed%s",
 				st.Fingerprint, st.Reason, ignoreSource(st.Where, "")))
