@@ -75,6 +75,7 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code 
 // outputs are the report files one run may write, in any combination.
 type outputs struct {
 	json, sarif, markdown, html, junit string
+	har                                string // written by the scan itself (har.go)
 }
 
 func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
@@ -212,7 +213,7 @@ func leakStatus(rep *harness.Report) int {
 // a typo in a path must not cost a whole scan. Each file is created (empty)
 // with its directory; the run overwrites it.
 func (o outputs) check() error {
-	for _, p := range []string{o.json, o.sarif, o.markdown, o.html, o.junit} {
+	for _, p := range []string{o.json, o.sarif, o.markdown, o.html, o.junit, o.har} {
 		if p == "" || p == "/dev/stdout" || p == "/dev/stderr" {
 			continue
 		}

@@ -34,7 +34,7 @@ func TestHelpExplainsEveryFlagWithAnExample(t *testing.T) {
 		flags []string
 	}{
 		{"scan", []string{"config", "report", "sarif", "markdown", "html", "seed", "run", "shard", "fixture-mode", "progress", "v",
-			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude", "quiet", "junit", "baseline"}},
+			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude", "quiet", "junit", "baseline", "har"}},
 		{"plan", []string{"spec", "config", "format", "methods",
 			"base-url", "rate", "concurrency", "timeout", "max-requests", "cases", "include", "exclude"}},
 		{"replay", []string{"report", "finding", "config", "fixture-mode", "seed", "run", "v"}},

@@ -21,7 +21,7 @@ import (
 )
 
 var scanHelp = verbHelp{
-	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml] [-baseline OLD.json] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
+	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml] [-har R.har] [-baseline OLD.json] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
 	about: `Attacks every operation that takes an object id, as every user against every other
 user's objects, and reports each leak with its evidence and a curl line. With no
 -config (and no $BOLA_CONFIG) it scans the embedded demo API in vulnerable mode on
@@ -47,6 +47,7 @@ type scanSettings struct {
 	verbose     bool
 	quiet       bool
 	baseline    string
+	har         string
 	over        overrides // flags that mirror config keys (overrides.go)
 }
 
@@ -60,6 +61,7 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
 	fs.StringVar(&s.baseline, "baseline", "", "an earlier scan's JSON report: mark each finding new or unchanged (by fingerprint), list the\nones gone as absent, and exit 1 only for new findings (example: -baseline previous.json)")
+	fs.StringVar(&s.har, "har", "", "write every request and answer of the run here as HAR 1.2, credentials redacted, for debugging\n(example: -har out/bola.har)")
 	fs.BoolVar(&s.quiet, "quiet", false, "print only the summary and the list of findings: no progress, no case blocks (example: -quiet)")
 	s.over.register(fs)
 }
@@ -76,6 +78,7 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	s.out.har = s.har
 	if err := s.out.check(); err != nil {
 		fmt.Fprintf(stderr, "scan: %v\n", err)
 		return exitUsage
@@ -146,6 +149,11 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		return nil, exitUsage
 	}
 	opts.Log = filter.logf(opts.Log)
+	var har *harRecorder
+	if s.har != "" {
+		har = newHARRecorder()
+		opts.Wrap = har.wrap
+	}
 	if live != nil {
 		opts.Progress = live.update
 		live.tick(tickEvery)
@@ -180,6 +188,15 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		}
 	}
 	triage(rep, cfg, baseline, s.baseline, time.Now())
+	if har != nil {
+		// The secrets are read after the run: tokens that logins fetched
+		// are in the keyring by now.
+		if err := har.write(s.har, buildVersion(), cfg.Secrets()); err != nil {
+			fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+			return nil, exitUsage
+		}
+		fmt.Fprintf(notes, "HAR of %d exchanges written to %s\n", har.len(), s.har)
+	}
 	if ctx.Err() != nil && rep.Coverage != nil {
 		rep.Coverage.Interrupted, rep.Partial = true, true
 	}

@@ -55,3 +55,12 @@ func versionCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, versionText(debug.ReadBuildInfo()))
 	return exitClean
 }
+
+// buildVersion is the module version alone ("(devel)" in a checkout), for
+// the files a run writes.
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

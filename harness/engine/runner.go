@@ -38,6 +38,8 @@ type Options struct {
 	Progress func(done, total int, requests int64, findings int)
 	// Transport replaces the network transport (in-process runs, tests).
 	Transport http.RoundTripper
+	// Wrap wraps the transport to observe every exchange (client.ClientOptions.Wrap).
+	Wrap func(http.RoundTripper) http.RoundTripper
 	// Shard runs only this part of the operations (CI jobs); the zero
 	// value runs them all. RunFile fills it from BOLA_SHARD when unset.
 	Shard plan.Shard
@@ -120,6 +122,7 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	}
 	co := client.ClientOptionsFor(cfg, s.baseURL)
 	co.Transport = opts.Transport
+	co.Wrap = opts.Wrap
 	co.Spec = bp.Spec
 	if opts.Handler != nil {
 		co.Transport = inProcessTransport(opts.Handler, co)
