@@ -126,3 +126,16 @@ func TestBadFlagIsOneLine(t *testing.T) {
 	_, _, errOut := cli(t, "scan", "-seed", "notanumber")
 	assert.Contains(t, errOut, `invalid value "notanumber" for flag -seed`)
 }
+
+// A missing -spec is blamed on the file and the flag, not on a config key.
+func TestPlanMissingSpecBlamesTheFile(t *testing.T) {
+	quiet(t)
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	code, out, errOut := cli(t, "plan", "-spec", missing)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, missing+": cannot read the OpenAPI document")
+	assert.Contains(t, errOut, "-spec")
+	assert.NotContains(t, errOut, "spec:", "no config key is to blame")
+	assert.Equal(t, 1, strings.Count(errOut, "\n"))
+}
