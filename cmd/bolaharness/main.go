@@ -71,14 +71,15 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `bolaharness finds Broken Object Level Authorization (BOLA/IDOR, CWE-639) in HTTP APIs.
 
 Usage:
-  bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n]
+  bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml]
+                   [-har R.har] [-baseline OLD.json] [-quiet] [-seed N] [-run P] [-shard i/n]
         attack every operation that takes an object id, as every user against every
         other user's objects; with no -config, the embedded demo API (vulnerable mode)
   bolaharness plan (-spec F | -config F) [-format text|json] [-methods LIST]
         list the operations, the parameters taken for object ids and why; sends nothing
   bolaharness replay -report R.json [-finding N] [-config F]
         send a report's findings again and say whether each still leaks
-  bolaharness merge [-o out.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] R1.json R2.json ...
+  bolaharness merge [-o out.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml] R1.json R2.json ...
         combine the JSON reports of sharded scans into one (and write any format from it)
   bolaharness export -report R.json [-o bola_regression_test.go] [-package P] [-config F]
         write a Go test that fails while each finding still leaks and passes once fixed
@@ -93,10 +94,12 @@ Examples:
   bolaharness scan -config fixtures/staging.yaml -report out/bola.json -sarif out/bola.sarif
   bolaharness plan -spec specs/demo.yaml -format json
   bolaharness replay -report out/bola.json -finding 2 -config fixtures/staging.yaml
+  bolaharness scan -config fixtures/staging.yaml -quiet -baseline last/bola.json -junit out/bola.xml
 
 Environment: BOLA_CONFIG, BOLA_BASE_URL, BOLA_REPORT, BOLA_SEED, BOLA_SHARD.
-Exit status: 0 clean, 1 leaks found, 2 usage or config error, 3 nothing could be
-tested (credential refused, target unreachable, nothing attacked or judged), 130 interrupted.
+Exit status: 0 clean, 1 leaks found (not counting findings suppressed by the config's ignore list
+or, with -baseline, unchanged), 2 usage or config error, 3 nothing could be tested (credential
+refused, target unreachable, nothing attacked or judged), 130 interrupted.
 Run "bolaharness <command> -h" for a command's flags.
 `)
 }

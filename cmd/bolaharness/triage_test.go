@@ -72,8 +72,10 @@ func TestScanBaseline(t *testing.T) {
 		}
 	}
 	gone := old.Findings[0]
-	gone.Operation = "GET /invoices/{invoice_id}/pdf"
-	old.Findings = append(old.Findings, gone)
+	gone.Victim = "dave" // a user this run does not have: the finding is gone
+	untested := gone
+	untested.Operation = "GET /invoices/{invoice_id}/pdf" // not attacked by this run: not absent
+	old.Findings = append(old.Findings, gone, untested)
 	partial := filepath.Join(dir, "partial.json")
 	require.NoError(t, old.WriteJSON(partial))
 	code, out, rep = triagedScan(t, "-seed", "6", "-baseline", partial)
@@ -90,9 +92,11 @@ func TestScanBaseline(t *testing.T) {
 	}
 	require.NotNil(t, rep.Baseline)
 	require.Len(t, rep.Baseline.Absent, 1)
-	assert.Equal(t, "GET /invoices/{invoice_id}/pdf", rep.Baseline.Absent[0].Operation)
+	assert.Equal(t, "dave", rep.Baseline.Absent[0].Victim)
+	assert.Equal(t, 1, rep.Baseline.NotAttacked)
 	assert.Equal(t, newCount, rep.Baseline.New)
-	assert.Contains(t, out, "absent: GET /invoices/{invoice_id}/pdf")
+	assert.Contains(t, out, "absent: GET /invoices/{invoice_id} "+gone.Attacker+"→dave")
+	assert.Contains(t, out, "1 absent (in the baseline, not found by this run); 1 on operations this run did not attack")
 	assert.Contains(t, out, "(nested-scope) new\n")
 	assert.Contains(t, out, "(swap) unchanged\n")
 

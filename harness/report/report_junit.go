@@ -156,7 +156,7 @@ func (r *Report) junitCase(op, attacker, victim string, idx []int) junitCase {
 		case f.Suppressed != nil:
 			reasons = append(reasons, "suppressed: "+f.Suppressed.Reason)
 			notes = append(notes, "suppressed ("+f.Suppressed.Reason+"): "+text)
-		case r.Baseline != nil && f.BaselineState != BaselineNew:
+		case f.BaselineState == BaselineUnchanged:
 			notes = append(notes, "unchanged since the baseline: "+text)
 		default:
 			failing = append(failing, text)

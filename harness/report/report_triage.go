@@ -75,6 +75,9 @@ type BaselineSummary struct {
 	New       int             `json:"new"`
 	Unchanged int             `json:"unchanged"`
 	Absent    []AbsentFinding `json:"absent"`
+	// NotAttacked counts the baseline's findings on operations this run
+	// did not attack (another shard, -run, -include): not absent, untested.
+	NotAttacked int `json:"notAttacked,omitempty"`
 }
 
 // FillFingerprints sets each finding's Fingerprint (the SARIF partial
@@ -108,6 +111,7 @@ func (r *Report) CompareBaseline(old *Report, file string) {
 			b.New++
 		}
 	}
+	attacked := r.attackedOperations()
 	seen := map[string]bool{}
 	for _, f := range old.Findings {
 		fp := Fingerprint(f)
@@ -115,10 +119,34 @@ func (r *Report) CompareBaseline(old *Report, file string) {
 			continue
 		}
 		seen[fp] = true
+		if attacked != nil && !attacked[f.Operation] {
+			b.NotAttacked++
+			continue
+		}
 		b.Absent = append(b.Absent, AbsentFinding{Fingerprint: fp, Operation: f.Operation, Parameter: f.Parameter,
 			Attacker: f.Attacker, Victim: f.Victim, Kind: f.Kind})
 	}
 	r.Baseline = b
+}
+
+// attackedOperations are the operations the run attacked, from its
+// matrix and request counts; nil when the report records neither (an
+// older report), and then every operation counts as attacked.
+func (r *Report) attackedOperations() map[string]bool {
+	if len(r.Matrix) == 0 && len(r.PerOperation) == 0 {
+		return nil
+	}
+	ops := map[string]bool{}
+	for _, c := range r.Matrix {
+		ops[c.Operation] = true
+	}
+	for _, o := range r.PerOperation {
+		ops[o.Operation] = true
+	}
+	for _, f := range r.Findings {
+		ops[f.Operation] = true
+	}
+	return ops
 }
 
 // ApplyIgnores marks the findings that an unexpired entry of rules names
@@ -155,12 +183,13 @@ func (r *Report) ApplyIgnores(rules []IgnoreRule, today time.Time) {
 	}
 }
 
-// Failing lists the findings that fail a run: not suppressed by an ignore
-// entry and, when the run was compared with a baseline, new.
+// Failing lists the findings that fail a run: neither suppressed by an
+// ignore entry nor unchanged since a baseline. It reads the marks on the
+// findings alone, so a merge of shard reports keeps them.
 func (r *Report) Failing() []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Suppressed != nil || (r.Baseline != nil && f.BaselineState != BaselineNew) {
+		if f.Suppressed != nil || f.BaselineState == BaselineUnchanged {
 			continue
 		}
 		out = append(out, f)
@@ -175,8 +204,12 @@ func (r *Report) Failing() []Finding {
 func (r *Report) TriageLines() []string {
 	var out []string
 	if b := r.Baseline; b != nil {
-		out = append(out, fmt.Sprintf("baseline %s: %d new, %d unchanged, %d absent (in the baseline, not found by this run)",
-			b.File, b.New, b.Unchanged, len(b.Absent)))
+		line := fmt.Sprintf("baseline %s: %d new, %d unchanged, %d absent (in the baseline, not found by this run)",
+			b.File, b.New, b.Unchanged, len(b.Absent))
+		if b.NotAttacked > 0 {
+			line += fmt.Sprintf("; %d on operations this run did not attack", b.NotAttacked)
+		}
+		out = append(out, line)
 		for _, a := range b.Absent {
 			out = append(out, fmt.Sprintf("absent: %s %s→%s %s (%s) [%s]", a.Operation, a.Attacker, a.Victim, a.Parameter, a.Kind, a.Fingerprint))
 		}

@@ -17,7 +17,8 @@ import (
 )
 
 // triaged is the golden report compared with a baseline that lacks its
-// first finding and has one finding this run does not, with its second
+// first finding and has one finding this run does not (and one on an
+// operation the run did not attack), with its second
 // finding accepted by an ignore entry and an expired entry on its third.
 func triaged(t *testing.T) (*report.Report, report.Finding) {
 	t.Helper()
@@ -25,8 +26,11 @@ func triaged(t *testing.T) (*report.Report, report.Finding) {
 	require.GreaterOrEqual(t, len(r.Findings), 3)
 	old := goldenReport(t)
 	gone := old.Findings[0]
-	gone.Operation = "GET /gone/{id}"
+	gone.Victim = "dave" // an operation this run attacked: absent
 	old.Findings[0] = gone
+	untested := old.Findings[1]
+	untested.Operation = "GET /gone/{id}" // one it did not attack: not absent
+	old.Findings = append(old.Findings, untested)
 	r.CompareBaseline(old, "previous.json")
 	r.ApplyIgnores([]report.IgnoreRule{
 		{Fingerprint: report.Fingerprint(r.Findings[1]), Reason: "test tenant, accepted by security", Expires: "2027-01-31", Where: "bola.yaml:30"},
@@ -52,7 +56,8 @@ func TestBaselineMarksNewUnchangedAbsent(t *testing.T) {
 	assert.Equal(t, len(r.Findings), r.Baseline.New+r.Baseline.Unchanged)
 	require.Len(t, r.Baseline.Absent, 1)
 	assert.Equal(t, report.Fingerprint(gone), r.Baseline.Absent[0].Fingerprint)
-	assert.Equal(t, "GET /gone/{id}", r.Baseline.Absent[0].Operation)
+	assert.Equal(t, "dave", r.Baseline.Absent[0].Victim)
+	assert.Equal(t, 1, r.Baseline.NotAttacked, "a finding on an operation not attacked is not absent")
 
 	// Only new, unsuppressed findings fail the run.
 	for _, f := range r.Failing() {
@@ -73,7 +78,7 @@ func TestBaselineMarksNewUnchangedAbsent(t *testing.T) {
 }
 
 func TestIgnoreSuppressesExpiresAndNeverDrops(t *testing.T) {
-	r, _ := triaged(t)
+	r, gone := triaged(t)
 	n := len(goldenReport(t).Findings)
 	assert.Len(t, r.Findings, n, "a suppressed finding stays in the report")
 	require.NotNil(t, r.Findings[1].Suppressed)
@@ -102,7 +107,8 @@ func TestIgnoreSuppressesExpiresAndNeverDrops(t *testing.T) {
 	assert.Contains(t, lines, "test tenant, accepted by security (bola.yaml:30, until 2027-01-31)")
 	assert.Contains(t, lines, "expired after 2026-11-30 and no longer suppresses")
 	assert.Contains(t, lines, "matched no finding of this run")
-	assert.Contains(t, lines, "absent: GET /gone/{id}")
+	assert.Contains(t, lines, "absent: "+gone.Operation+" "+gone.Attacker+"→dave")
+	assert.Contains(t, lines, "; 1 on operations this run did not attack")
 	md := string(render(t, r, "md"))
 	assert.Contains(t, md, "### Baseline and accepted risks")
 	assert.Contains(t, md, "| 2 | high (suppressed) |")
@@ -139,8 +145,8 @@ func TestSARIFBaselineStateAndSuppressions(t *testing.T) {
 	assert.Equal(t, "accepted", res[1].Suppressions[0].Status)
 	assert.Contains(t, res[1].Suppressions[0].Justification, "test tenant")
 	assert.Empty(t, res[2].Suppressions, "the expired entry adds no suppression")
-	assert.Contains(t, string(data), "expired after 2026-11-30")
-	assert.Contains(t, string(data), "absent: GET /gone/{id}")
+	assert.True(t, strings.Contains(string(data), "expired after 2026-11-30"), "the SARIF notes the expired entry")
+	assert.True(t, strings.Contains(string(data), "absent: "+r.Baseline.Absent[0].Operation), "the SARIF notes the absent finding")
 }
 
 // junitDoc is the part of JUnit XML that CI systems read.
@@ -239,4 +245,15 @@ func writeTemp(t *testing.T, data []byte) string {
 	p := t.TempDir() + "/r.json"
 	require.NoError(t, os.WriteFile(p, data, 0o644))
 	return p
+}
+
+// A merge of shard reports keeps each finding's marks but not the
+// baseline summary: Failing reads the marks alone.
+func TestFailingAfterMerge(t *testing.T) {
+	r, _ := triaged(t)
+	want := len(r.Failing())
+	merged, err := report.MergeReports(r)
+	require.NoError(t, err)
+	assert.Len(t, merged.Failing(), want)
+	assert.Less(t, want, len(merged.Findings))
 }
