@@ -52,3 +52,14 @@ func TestScanQuiet(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "nope.yaml", "errors still show")
 }
+
+// One finding reads "1 finding", in the summary and in the per-operation
+// progress lines alike.
+func TestScanSingular(t *testing.T) {
+	quiet(t)
+	code, out, errOut := cli(t, "scan", "-progress", "never", "-seed", "3", "-run", "^getInvoice$/^alice-vs-bob$/^invoice_id$/^swap=8$")
+	require.Equal(t, exitLeaks, code, errOut)
+	assert.Contains(t, out, "\n1 finding; 1 operation attacked")
+	assert.Regexp(t, `GET /invoices/\{invoice_id\}: \d+ requests, 1 finding so far`, errOut)
+	assert.NotContains(t, out+errOut, "1 findings")
+}

@@ -237,8 +237,8 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 		before := s.client.Requests()
 		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(client.WithOperation(ctx, op.Operation), t, op) })
 		s.rec.operationRequests(op.Operation, s.client.Requests()-before)
-		s.Log("[%d/%d] %s: %d requests, %d findings so far", i+1, len(s.plan.Operations), op.Operation,
-			s.client.Requests()-before, s.rec.findingCount())
+		s.Log("[%d/%d] %s: %s, %s so far", i+1, len(s.plan.Operations), op.Operation,
+			countOf(int(s.client.Requests()-before), "request"), countOf(s.rec.findingCount(), "finding"))
 		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	}
 	created := s.deleteCreated(ctx, t)
@@ -292,4 +292,12 @@ func newSeed() int64 {
 		s = 1
 	}
 	return s
+}
+
+// countOf is "1 finding", "2 findings": n and the noun, plural unless n is 1.
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
