@@ -41,20 +41,32 @@ func newFlagSet(name string, h verbHelp) *flag.FlagSet {
 // a bad flag prints the error and the help on stderr (exit 2). ok is false
 // when the caller should return code.
 func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
-	fs.SetOutput(stderr)
+	help := false
 	for _, a := range args {
 		if a == "--" {
 			break
 		}
 		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
-			fs.SetOutput(stdout)
+			help = true
 		}
 	}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
+	if help {
+		fs.SetOutput(stdout)
+		if err := fs.Parse(args); !errors.Is(err, flag.ErrHelp) && err != nil {
+			return exitUsage, false
+		}
 		return exitClean, false
-	case err != nil:
+	}
+	// A mistyped flag gets one line that names it and where the help is,
+	// not the whole help: the error would scroll out of sight above it.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bolaharness %s: %v (see bolaharness %s -h)\n", fs.Name(), err, fs.Name())
 		return exitUsage, false
 	}
 	return exitClean, true
@@ -62,7 +74,8 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code 
 
 // outputs are the report files one run may write, in any combination.
 type outputs struct {
-	json, sarif, markdown, html string
+	json, sarif, markdown, html, junit string
+	har                                string // written by the scan itself (har.go)
 }
 
 func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
@@ -74,6 +87,7 @@ func (o *outputs) register(fs *flag.FlagSet, jsonFlag string) {
 	fs.StringVar(&o.sarif, "sarif", "", "write a SARIF 2.1.0 log here, for GitHub code scanning (example: -sarif out/bola.sarif)")
 	fs.StringVar(&o.markdown, "markdown", "", "write a Markdown summary here; in GitHub Actions use the job summary (example: -markdown \"$GITHUB_STEP_SUMMARY\")")
 	fs.StringVar(&o.html, "html", "", "write a self-contained HTML page with the authorization matrix here (example: -html out/bola.html)")
+	fs.StringVar(&o.junit, "junit", "", "write JUnit XML here, one testcase per operation and attacker→victim pair, for CI test reports\n(example: -junit out/bola.xml)")
 }
 
 // write writes every format asked for, all from the same report, and says
@@ -88,6 +102,7 @@ func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 		{o.sarif, "SARIF log", rep.WriteSARIF},
 		{o.markdown, "Markdown summary", rep.WriteMarkdown},
 		{o.html, "HTML report", rep.WriteHTML},
+		{o.junit, "JUnit XML", rep.WriteJUnit},
 	}
 	for _, w := range writers {
 		if w.path == "" {
@@ -113,6 +128,12 @@ func summary(w io.Writer, rep *harness.Report) {
 			fmt.Fprintf(w, "  %s: %s\n", sk.Operation, sk.Why)
 		}
 	}
+	if lines := rep.TriageLines(); len(lines) > 0 {
+		fmt.Fprintln(w, "baseline and accepted risks:")
+		for _, l := range lines {
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
 	if c := rep.Coverage; c != nil {
 		fmt.Fprintln(w, "coverage:")
 		for _, l := range c.Lines() {
@@ -128,7 +149,7 @@ func summary(w io.Writer, rep *harness.Report) {
 	}
 	fmt.Fprintln(w, "findings (numbers for replay -finding N):")
 	for i, f := range rep.Findings {
-		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind)
+		fmt.Fprintf(w, "  %3d %-8s %-45s %s→%s %s=%s (%s)%s\n", i+1, f.Severity, f.Operation, f.Attacker, f.Victim, f.Parameter, f.Value, f.Kind, triageMark(f))
 	}
 }
 
@@ -180,7 +201,9 @@ func leakStatus(rep *harness.Report) int {
 		return exitInterrupted
 	case rep.Coverage != nil && rep.Coverage.Untested != "":
 		return exitUntested
-	case len(rep.Findings) > 0:
+	case len(rep.Failing()) > 0:
+		// Suppressed findings, and with a baseline the unchanged ones,
+		// are in every report but do not fail the run.
 		return exitLeaks
 	}
 	return exitClean
@@ -190,7 +213,7 @@ func leakStatus(rep *harness.Report) int {
 // a typo in a path must not cost a whole scan. Each file is created (empty)
 // with its directory; the run overwrites it.
 func (o outputs) check() error {
-	for _, p := range []string{o.json, o.sarif, o.markdown, o.html} {
+	for _, p := range []string{o.json, o.sarif, o.markdown, o.html, o.junit, o.har} {
 		if p == "" || p == "/dev/stdout" || p == "/dev/stderr" {
 			continue
 		}

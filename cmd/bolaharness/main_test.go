@@ -34,12 +34,13 @@ func TestHelpExplainsEveryFlagWithAnExample(t *testing.T) {
 		flags []string
 	}{
 		{"scan", []string{"config", "report", "sarif", "markdown", "html", "seed", "run", "shard", "fixture-mode", "progress", "v",
-			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude"}},
+			"base-url", "rate", "concurrency", "methods", "timeout", "max-requests", "cases", "include", "exclude", "quiet", "junit", "baseline", "har"}},
 		{"plan", []string{"spec", "config", "format", "methods",
 			"base-url", "rate", "concurrency", "timeout", "max-requests", "cases", "include", "exclude"}},
 		{"replay", []string{"report", "finding", "config", "fixture-mode", "seed", "run", "v"}},
-		{"merge", []string{"o", "sarif", "markdown", "html"}},
+		{"merge", []string{"o", "sarif", "markdown", "html", "junit"}},
 		{"export", []string{"report", "o", "package", "config"}},
+		{"demo", []string{"port", "mode"}},
 	}
 	for _, c := range cases {
 		t.Run(c.verb, func(t *testing.T) {
@@ -48,7 +49,7 @@ func TestHelpExplainsEveryFlagWithAnExample(t *testing.T) {
 			assert.Contains(t, out, "Usage: bolaharness "+c.verb)
 			assert.Contains(t, out, "Examples:\n  bolaharness "+c.verb)
 			assert.Equal(t, 1, strings.Count(out, "Exit status:"), "the exit statuses are said once")
-			if c.verb != "export" {
+			if c.verb != "export" && c.verb != "demo" {
 				assert.Contains(t, out, "Exit status: 0 clean, 1 leaks found, 2 usage or config error")
 			}
 			blocks := flagBlocks(out)
@@ -61,7 +62,7 @@ func TestHelpExplainsEveryFlagWithAnExample(t *testing.T) {
 	}
 	code, out, _ := cli(t, "help")
 	assert.Equal(t, exitClean, code)
-	for _, verb := range []string{"scan", "plan", "replay", "merge", "export"} {
+	for _, verb := range []string{"scan", "plan", "replay", "merge", "export", "demo", "version"} {
 		assert.Contains(t, out, "bolaharness "+verb)
 	}
 }

@@ -120,8 +120,8 @@ func (l *liveLine) text() string {
 		left := time.Duration(float64(elapsed) / float64(l.done) * float64(l.total-l.done))
 		eta = "~" + clock(left) + " left"
 	}
-	return fmt.Sprintf("[%d/%d operations] %d requests · %d findings · %s elapsed · %s",
-		l.done, l.total, l.requests, l.findings, clock(elapsed), eta)
+	return fmt.Sprintf("[%d/%d operations] %s · %s · %s elapsed · %s",
+		l.done, l.total, plural(int(l.requests), "request", "requests"), plural(l.findings, "finding", "findings"), clock(elapsed), eta)
 }
 
 // clock formats a duration as m:ss.

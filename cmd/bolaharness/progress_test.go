@@ -32,6 +32,7 @@ func TestLiveLineText(t *testing.T) {
 	}{
 		{"start", 0, 9, 0, 0, 0, "[0/9 operations] 0 requests · 0 findings · 0:00 elapsed · estimating"},
 		{"a third done", 3, 9, 512, 4, 20 * time.Second, "[3/9 operations] 512 requests · 4 findings · 0:20 elapsed · ~0:40 left"},
+		{"one of each", 1, 9, 1, 1, 10 * time.Second, "[1/9 operations] 1 request · 1 finding · 0:10 elapsed · ~1:20 left"},
 		{"done", 9, 9, 1400, 33, 95 * time.Second, "[9/9 operations] 1400 requests · 33 findings · 1:35 elapsed · ~0:00 left"},
 	}
 	for _, c := range cases {

@@ -58,6 +58,9 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "replay: unexpected argument %q (see bolaharness replay -h)\n", fs.Arg(0))
 		return exitUsage
+	case *reportPath != "" && (s.seed != 0 || s.run != ""):
+		fmt.Fprintln(stderr, "replay: -seed and -run re-run cases of a scan, -report sends a report's findings again: give one or the other (a report's findings are replayed with the report's own seed)")
+		return exitUsage
 	case *reportPath == "" && (s.seed == 0 || s.run == ""):
 		fmt.Fprintln(stderr, "replay: give -report R.json, or -seed N with -run P (see bolaharness replay -h)")
 		return exitUsage
@@ -89,10 +92,19 @@ func replayReport(path, which string, s scanSettings, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return exitUsage
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	cfgPath := envDefault(s.config, harness.EnvConfig)
+	if cfgPath == "" && rep.Config != "" && rep.Config != demoConfigName {
+		fmt.Fprintf(stderr, "replay: the report came from %s, and replay needs its users' tokens: give -config %s\n", rep.Config, rep.Config)
+		return exitUsage
+	}
+	cfg, opts, err := scanConfig(cfgPath, s.fixtureMode, "", io.Discard)
 	if err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
+	}
+	opts.Log = func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }
+	if cfgPath == "" {
+		fmt.Fprintf(stderr, "no -config given: replaying the report's findings against a fresh embedded demo API in %s mode\n", opts.FixtureMode)
 	}
 	cfg.Seed = rep.Seed // the same decoys and draws as the run that found them
 	scan, err := harness.Prepare(cfg, opts)

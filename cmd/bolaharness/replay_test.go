@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/bolaharness/bolaharness/harness"
 )
 
 func TestReplayCommand(t *testing.T) {
@@ -27,6 +29,8 @@ func TestReplayCommand(t *testing.T) {
 			[]string{": fixed", " still leak"}},
 		{"a finding that does not exist", []string{"-finding", "999"}, exitUsage, []string{"want a number from 1 to"}},
 		{"a bad mode", []string{"-fixture-mode", "half"}, exitUsage, []string{"-fixture-mode"}},
+		{"-seed with a report is refused, not ignored", []string{"-seed", "9"}, exitUsage, []string{"give one or the other"}},
+		{"-run with a report is refused, not ignored", []string{"-run", "getInvoice"}, exitUsage, []string{"give one or the other"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -37,6 +41,21 @@ func TestReplayCommand(t *testing.T) {
 			}
 		})
 	}
+	t.Run("says it replays, not scans", func(t *testing.T) {
+		_, _, errOut := cli(t, "replay", "-report", report, "-finding", "1")
+		assert.Contains(t, errOut, "replaying the report's findings against a fresh embedded demo API in vulnerable mode")
+		assert.NotContains(t, errOut, "embedded demo API in vulnerable mode on 127.0.0.1")
+	})
+	t.Run("a report of another config needs that config", func(t *testing.T) {
+		rep, err := harness.ReadReport(report)
+		require.NoError(t, err)
+		rep.Config = "fixtures/staging.yaml"
+		other := filepath.Join(t.TempDir(), "other.json")
+		require.NoError(t, rep.WriteJSON(other))
+		code, _, errOut := cli(t, "replay", "-report", other)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errOut, "give -config fixtures/staging.yaml")
+	})
 	t.Run("all fixed says so", func(t *testing.T) {
 		_, out, _ := cli(t, "replay", "-report", report, "-fixture-mode", "fixed")
 		assert.Contains(t, out, " 0 still leak")

@@ -21,7 +21,7 @@ import (
 )
 
 var scanHelp = verbHelp{
-	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-seed N] [-run P] [-shard i/n] [-v]",
+	usage: "bolaharness scan [-config F] [-report R.json] [-sarif R.sarif] [-markdown R.md] [-html R.html] [-junit R.xml] [-har R.har] [-baseline OLD.json] [-seed N] [-run P] [-shard i/n] [-v|-quiet]",
 	about: `Attacks every operation that takes an object id, as every user against every other
 user's objects, and reports each leak with its evidence and a curl line. With no
 -config (and no $BOLA_CONFIG) it scans the embedded demo API in vulnerable mode on
@@ -45,6 +45,9 @@ type scanSettings struct {
 	fixtureMode string
 	progress    string
 	verbose     bool
+	quiet       bool
+	baseline    string
+	har         string
 	over        overrides // flags that mirror config keys (overrides.go)
 }
 
@@ -57,6 +60,9 @@ func (s *scanSettings) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.fixtureMode, "fixture-mode", "", "for configs with fixture: run the embedded API as vulnerable or fixed (default: the config's; the demo: vulnerable)\n(example: -fixture-mode fixed)")
 	fs.StringVar(&s.progress, "progress", "auto", "live progress line on stderr: auto (on a terminal only), always or never (example: -progress never)")
 	fs.BoolVar(&s.verbose, "v", false, "print every case, not only leaks (example: -v)")
+	fs.StringVar(&s.baseline, "baseline", "", "an earlier scan's JSON report: mark each finding new or unchanged (by fingerprint), list the\nones gone as absent, and exit 1 only for new findings (example: -baseline previous.json)")
+	fs.StringVar(&s.har, "har", "", "write every request and answer of the run here as HAR 1.2, credentials redacted, for debugging\n(example: -har out/bola.har)")
+	fs.BoolVar(&s.quiet, "quiet", false, "print only the summary and the list of findings: no progress, no case blocks (example: -quiet)")
 	s.over.register(fs)
 }
 
@@ -72,15 +78,24 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s.out.json = envDefault(s.out.json, harness.EnvReport)
+	s.out.har = s.har
 	if err := s.out.check(); err != nil {
 		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return exitUsage
+	}
+	if s.quiet && s.verbose {
+		fmt.Fprintln(stderr, "scan: -quiet and -v ask for less and more: give one")
 		return exitUsage
 	}
 	rep, code := runScan(s, stdout, stderr)
 	if rep == nil {
 		return code
 	}
-	if err := s.out.write(rep, stderr); err != nil {
+	written := stderr
+	if s.quiet {
+		written = io.Discard
+	}
+	if err := s.out.write(rep, written); err != nil {
 		fmt.Fprintf(stderr, "bolaharness: %v\n", err)
 		return exitUsage
 	}
@@ -91,6 +106,11 @@ func scanCmd(args []string, stdout, stderr io.Writer) int {
 // runScan loads the config and runs it; the report is nil on a usage or
 // config error (then code says so).
 func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
+	baseline, err := readBaseline(s.baseline)
+	if err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return nil, exitUsage
+	}
 	filter, err := newRunFilter(s.run)
 	if err == nil {
 		err = checkChoice("-fixture-mode", s.fixtureMode, "", config.FixtureVulnerable, config.FixtureFixed)
@@ -102,12 +122,18 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		fmt.Fprintf(stderr, "scan: %v\n", err)
 		return nil, exitUsage
 	}
+	// -quiet: errors still show, the summary prints after; the progress,
+	// the per-case blocks and the notes about the run do not.
+	console, notes := stdout, stderr
+	if s.quiet {
+		console, notes, s.progress = io.Discard, io.Discard, "never"
+	}
 	var live *liveLine
 	if s.progress == "always" || (s.progress == "auto" && isTerminal(stderr)) {
 		live = newLiveLine(stderr, time.Now)
 		stdout, stderr = live.writer(stdout), live.writer(stderr)
 	}
-	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, stderr)
+	cfg, opts, err := scanConfig(envDefault(s.config, harness.EnvConfig), s.fixtureMode, s.over.set["base-url"], notes)
 	if err == nil {
 		err = s.over.apply(cfg)
 	}
@@ -123,6 +149,11 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 		return nil, exitUsage
 	}
 	opts.Log = filter.logf(opts.Log)
+	var har *harRecorder
+	if s.har != "" {
+		har = newHARRecorder()
+		opts.Wrap = har.wrap
+	}
 	if live != nil {
 		opts.Progress = live.update
 		live.tick(tickEvery)
@@ -145,7 +176,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var rep *harness.Report
-	harness.NewConsole(stdout, s.verbose).Run(cfg.Name, func(t harness.TB) {
+	harness.NewConsole(console, s.verbose).Run(cfg.Name, func(t harness.TB) {
 		rep = scan.Run(ctx, filter.wrap(t))
 	})
 	if filter != nil {
@@ -156,6 +187,16 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 			return nil, exitUsage
 		}
 	}
+	triage(rep, cfg, baseline, s.baseline, time.Now())
+	if har != nil {
+		// The secrets are read after the run: tokens that logins fetched
+		// are in the keyring by now.
+		if err := har.write(s.har, buildVersion(), cfg.Secrets()); err != nil {
+			fmt.Fprintf(stderr, "bolaharness: %v\n", err)
+			return nil, exitUsage
+		}
+		fmt.Fprintf(notes, "HAR of %d exchanges written to %s\n", har.len(), s.har)
+	}
 	if ctx.Err() != nil && rep.Coverage != nil {
 		rep.Coverage.Interrupted, rep.Partial = true, true
 	}
@@ -165,11 +206,18 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 	return rep, exitClean
 }
 
+// demoConfigName is the embedded demo config's name, as reports record it.
+const demoConfigName = "fixtures/demo.yaml"
+
 // scanConfig loads the named config, or the embedded demo when none is
 // named: the demo starts on loopback in vulnerable mode (unless mode says
 // otherwise) so that a newcomer sees real findings. mode, when set,
 // overrides the fixtureMode of configs that start a fixture API.
-func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.Options, error) {
+//
+// With no config and a demoURL (scan -base-url), the demo's config is run
+// against a demo already serving there (bolaharness demo), so that the
+// curl lines point at it.
+func scanConfig(path, mode, demoURL string, stderr io.Writer) (*harness.Config, harness.Options, error) {
 	opts := harness.Options{
 		Fixture:     fixtures.Handler,
 		FixtureMode: mode,
@@ -182,9 +230,17 @@ func scanConfig(path, mode string, stderr io.Writer) (*harness.Config, harness.O
 	if opts.FixtureMode == "" {
 		opts.FixtureMode = config.FixtureVulnerable
 	}
+	cfg, err := config.ParseConfigEmbedded(demoConfigName, fixtures.DemoConfig, specs.Demo, nil)
+	if err != nil {
+		return nil, opts, err
+	}
+	if demoURL != "" {
+		fmt.Fprintf(stderr, "no -config given: the demo API's config, against %s (bolaharness demo serves it)\n", demoURL)
+		cfg.Fixture = ""
+		return cfg, opts, nil
+	}
 	fmt.Fprintf(stderr, "no -config given: the embedded demo API in %s mode on 127.0.0.1\n", opts.FixtureMode)
-	cfg, err := config.ParseConfigEmbedded("fixtures/demo.yaml", fixtures.DemoConfig, specs.Demo, nil)
-	return cfg, opts, err
+	return cfg, opts, nil
 }
 
 // scanShard reads -shard, else $BOLA_SHARD; neither means the whole run.

@@ -78,6 +78,10 @@ type ClientOptions struct {
 	// the environment, TLS verified, connect/TLS/header timeouts). CAFile and
 	// InsecureSkipVerify apply only to that default transport.
 	Transport http.RoundTripper
+	// Wrap, when set, wraps the transport (the default or Transport) to
+	// observe every request and answer, e.g. to write a HAR file; it sees
+	// them after the client added credentials, so it must redact.
+	Wrap func(http.RoundTripper) http.RoundTripper
 	// Secrets are every user's token; bodies stay raw for judging, and
 	// Client.Redact hides the tokens in anything shown to a person.
 	Secrets []secret.Secret
@@ -175,6 +179,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 		if tr, err = c.defaultTransport(opts); err != nil {
 			return nil, err
 		}
+	}
+	if opts.Wrap != nil {
+		tr = opts.Wrap(tr)
 	}
 	c.hc = &http.Client{Transport: &countingTransport{c: c, next: tr}, CheckRedirect: c.checkRedirect}
 	return c, nil

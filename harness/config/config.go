@@ -114,6 +114,9 @@ type Config struct {
 	// (config_roles.go); nil means no policy, and the plan proposes one
 	// from the spec.
 	Policy []PolicyRule
+	// Ignore (key `ignore`) lists accepted risks by finding fingerprint,
+	// with a reason and an optional expiry (config_ignore.go).
+	Ignore []Ignore
 
 	// keys holds secrets learnt during the run (login tokens), so that
 	// Secrets, and every redaction built on it, covers them.

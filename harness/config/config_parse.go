@@ -22,7 +22,7 @@ var (
 	configKeys = []string{"spec", "baseURL", "users", "methods", "rate", "seed", "cases",
 		"concurrency", "fixture", "fixtureMode", "shared", "timeout", "maxRequests",
 		"timeBudget", "connectTimeout", "headerTimeout", "maxBody", "maxTimeouts", "caFile", "insecureSkipVerify",
-		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks", "existenceLeaks", "policy"}
+		"harvest", "public", "actions", "destroy", "create", "preflight", "include", "exclude", "authChecks", "existenceLeaks", "policy", "ignore"}
 	userKeys   = []string{"name", "token", "tokenFile", "tokenCommand", "login", "apiKey", "basic", "cookies", "headers", "identity", "owns", "role", "readOnly"}
 	sharedKeys = []string{"param", "id", "users"}
 )
@@ -99,14 +99,14 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &ConfigError{File: p.file, Msg: "the file is empty; it needs at least `spec:` and `users:`"}
 		}
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		return nil, &ConfigError{File: p.file, Line: extra.Line, Msg: "a second YAML document (---); keep one config per file"}
 	case !errors.Is(err, io.EOF):
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(err, data)
 	}
 	root := deref(&doc)
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -121,13 +121,21 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 // yamlLineRE finds the line number in go-yaml's syntax errors.
 var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 
-func (p *parser) yamlError(err error) error {
+// yamlLinePrefixRE is go-yaml's "line N: " before its message.
+var yamlLinePrefixRE = regexp.MustCompile(`^line \d+: `)
+
+func (p *parser) yamlError(err error, data []byte) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		if n, aerr := strconv.Atoi(m[1]); aerr == nil {
 			line = n
 		}
+	}
+	if bad := badYAMLLine(data); bad > 0 {
+		// The line of the error itself, not of its enclosing block.
+		line = bad
+		msg = yamlLinePrefixRE.ReplaceAllString(msg, "")
 	}
 	return &ConfigError{File: p.file, Line: line, Msg: "not valid YAML: " + msg + "; fix the syntax (indentation, quotes, colons)"}
 }
@@ -213,6 +221,8 @@ func (p *parser) topField(c *Config, f field) error {
 		}
 	case "destroy":
 		c.Destroy, err = p.readDestroy(f.value)
+	case "ignore":
+		c.Ignore, err = p.readIgnore(f.value)
 	case "harvest":
 		err = p.readNumber("harvest", f.value, func(s string) error { return ParseHarvest(s, &c.NoHarvest) })
 	case "create":

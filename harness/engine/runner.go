@@ -38,6 +38,8 @@ type Options struct {
 	Progress func(done, total int, requests int64, findings int)
 	// Transport replaces the network transport (in-process runs, tests).
 	Transport http.RoundTripper
+	// Wrap wraps the transport to observe every exchange (client.ClientOptions.Wrap).
+	Wrap func(http.RoundTripper) http.RoundTripper
 	// Shard runs only this part of the operations (CI jobs); the zero
 	// value runs them all. RunFile fills it from BOLA_SHARD when unset.
 	Shard plan.Shard
@@ -121,6 +123,7 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	}
 	co := client.ClientOptionsFor(cfg, s.baseURL)
 	co.Transport = opts.Transport
+	co.Wrap = opts.Wrap
 	co.Spec = bp.Spec
 	if opts.Handler != nil {
 		co.Transport = inProcessTransport(opts.Handler, co)
@@ -236,8 +239,8 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 		before := s.client.Requests()
 		t.Run(op.Op.TestName(), func(t TB) { s.attackOperation(client.WithOperation(ctx, op.Operation), t, op) })
 		s.rec.operationRequests(op.Operation, s.client.Requests()-before)
-		s.Log("[%d/%d] %s: %d requests, %d findings so far", i+1, len(s.plan.Operations), op.Operation,
-			s.client.Requests()-before, s.rec.findingCount())
+		s.Log("[%d/%d] %s: %s, %s so far", i+1, len(s.plan.Operations), op.Operation,
+			countOf(int(s.client.Requests()-before), "request"), countOf(s.rec.findingCount(), "finding"))
 		s.progress(i+1, len(s.plan.Operations), s.client.Requests(), s.rec.findingCount())
 	}
 	s.functionChecks(ctx, t, untested)
@@ -295,4 +298,12 @@ func newSeed() int64 {
 		s = 1
 	}
 	return s
+}
+
+// countOf is "1 finding", "2 findings": n and the noun, plural unless n is 1.
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -47,6 +47,12 @@ type Report struct {
 	Partial bool `json:"partial,omitempty"`
 	// Coverage says what the run tested (report_coverage.go).
 	Coverage *Coverage `json:"coverage,omitempty"`
+	// Baseline compares the run with an earlier report (-baseline; nil
+	// without one): counts and the earlier findings now absent.
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
+	// Ignored says what each entry of the config's ignore list did:
+	// suppressing, expired or unmatched (report_triage.go).
+	Ignored []IgnoreStatus `json:"ignored,omitempty"`
 }
 
 // Finding is one leak: who read whose object, how, and the proof.
@@ -95,6 +101,16 @@ type Finding struct {
 	// nobody owns, whose answer the request for the victim's object was
 	// told apart from; replay sends both again.
 	Decoy string `json:"decoy,omitempty"`
+	// Fingerprint identifies the finding across runs (Fingerprint, the
+	// SARIF partial fingerprint): what ignore entries and baselines name.
+	// The CLI fills it; "" in reports written before it.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// BaselineState is new or unchanged when the run was compared with a
+	// baseline report (as SARIF's result.baselineState), else "".
+	BaselineState string `json:"baselineState,omitempty"`
+	// Suppressed is set when an unexpired ignore entry accepts the risk:
+	// the finding stays in every report, marked, and does not fail the run.
+	Suppressed *Suppression `json:"suppressed,omitempty"`
 }
 
 // Stats counts the run.

@@ -36,6 +36,7 @@ func (r *Report) Markdown(w io.Writer) error {
 	mw := &mdWriter{w: w}
 	r.mdCounts(mw)
 	r.mdFindings(mw)
+	r.mdTriage(mw)
 	r.mdFixes(mw)
 	r.mdUnrestored(mw)
 	r.mdHarvest(mw)
@@ -155,7 +156,7 @@ func (r *Report) mdFindings(m *mdWriter) {
 			break
 		}
 		m.printf("| %d | %s | %s | `%s` | %s → %s | %s | %d | %s | `%s` |\n",
-			i+1, mdCell(f.Severity), mdCell(f.Kind), mdCode(f.Operation), mdCell(f.Attacker), mdCell(f.Victim),
+			i+1, mdCell(f.Severity+triageMark(f)), mdCell(f.Kind), mdCode(f.Operation), mdCell(f.Attacker), mdCell(f.Victim),
 			mdRequest(f), f.Status, mdEvidence(f.Evidence), mdCode(f.Curl))
 	}
 	m.printf("\n")
@@ -227,6 +228,19 @@ func (r *Report) mdNoVerdicts(m *mdWriter) {
 	}
 	if listed := len(r.NoVerdicts); listed < r.Stats.NoVerdict {
 		m.printf("\n(%d of %d cases listed in the report.)\n", listed, r.Stats.NoVerdict)
+	}
+	m.printf("\n")
+}
+
+// mdTriage lists what the baseline and the ignore list did (TriageLines).
+func (r *Report) mdTriage(m *mdWriter) {
+	lines := r.TriageLines()
+	if len(lines) == 0 {
+		return
+	}
+	m.printf("### Baseline and accepted risks\n\n")
+	for _, l := range lines {
+		m.printf("- %s\n", mdCell(l))
 	}
 	m.printf("\n")
 }

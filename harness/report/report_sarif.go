@@ -111,6 +111,15 @@ func addResult(run *sarif.Run, r *Report, f Finding, k FlawKind) {
 	if loc := sarifLocation(r, f); loc != nil {
 		res.AddLocation(loc)
 	}
+	if f.BaselineState != "" {
+		res.WithBaselineState(f.BaselineState)
+	}
+	if s := f.Suppressed; s != nil {
+		// external: the suppression lives in the config's ignore list, not
+		// in the spec; accepted: a person reviewed it and gave the reason.
+		res.AddSuppression(sarif.NewSuppression().WithKind("external").WithStatus("accepted").
+			WithJustification(s.Reason + ignoreSource(s.Where, s.Expires)))
+	}
 	evidence := make([]string, len(f.Evidence))
 	for i, e := range f.Evidence {
 		evidence[i] = fmt.Sprintf("%s = %q (%s)", e.Path, e.Value, e.Why)
@@ -227,6 +236,13 @@ func (r *Report) sarifInvocation() *sarif.Invocation {
 			WithLevel(sarif.LevelNote).
 			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s left out: %s", s.Operation, s.Why))).
 			WithProperties(sarif.NewPropertyBag().Add("operation", s.Operation)))
+	}
+	for _, line := range r.TriageLines() {
+		if strings.HasPrefix(line, "suppressed: ") {
+			continue // each suppressed result carries its own suppression
+		}
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelNote).
+			WithMessage(sarif.NewTextMessage(line)))
 	}
 	st := r.Stats
 	inv.WithProperties(sarif.NewPropertyBag().
