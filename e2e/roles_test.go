@@ -170,6 +170,11 @@ func TestRoles_CorpusEverythingAdminOnly(t *testing.T) {
 			cfg.Seed = 1129
 			cfg.Users[0].Role = "admin"
 			cfg.Policy = []config.PolicyRule{{Operations: []string{"/**"}, Roles: []string{"admin"}}}
+			// The corpus's fixed modes answer 403 for another user's
+			// object and 404 for a missing one: real existence leaks,
+			// which TestCorpus checks on their own. This test judges the
+			// function-level oracle alone.
+			cfg.NoExistenceLeaks = true
 			rep := scan(t, cfg, harness.Options{FixtureMode: "fixed"}, nil)
 			bp, err := engine.Draft(cfg, plan.Shard{})
 			require.NoError(t, err)
