@@ -24,7 +24,7 @@ import (
 func vaultConfig(t *testing.T, adjust func(*config.Config)) *config.Config {
 	t.Helper()
 	api := authz.Vault()
-	cfg, err := config.ParseConfigEmbedded("fixtures/authz/vault.config.yaml", api.Config, api.Spec, noEnv)
+	cfg, err := config.ParseConfigEmbedded("fixtures/authz/vault.config.yaml", api.Config, api.Spec, config.MapEnv(api.Env))
 	require.NoError(t, err)
 	cfg.Seed = 1129
 	if adjust != nil {
