@@ -96,7 +96,7 @@ var (
 		"leaks":      regexp.MustCompile(`\| Cases \| \d+: (\d+) leaked`),
 		"safe":       regexp.MustCompile(`leaked, (\d+) safe`),
 		"noVerdict":  regexp.MustCompile(`safe, (\d+) without verdict`),
-		"notSent":    regexp.MustCompile(`without verdict, (\d+) not sent \|`),
+		"notSent":    regexp.MustCompile(`without verdict, (\d+) not sent[ |(]`),
 		"requests":   regexp.MustCompile(`\| Requests \| (\d+) in`),
 	}
 	htmlArticle = regexp.MustCompile(`<article class="finding" id="f\d+" data-operation="([^"]*)" data-parameter="([^"]*)" data-attacker="([^"]*)" data-victim="([^"]*)" data-value="([^"]*)"`)

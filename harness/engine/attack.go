@@ -34,6 +34,9 @@ type Outcome struct {
 	write   *writeResult      // for writes: the read-backs and what was restored
 	scope   string            // "" or "victim-scope" when the other ids were the victim's too
 	via     via               // an alternate route or method the attack used
+	// settled marks a case not sent because answers already sent settle
+	// it (widen.go), as opposed to one a leaking swap made redundant.
+	settled bool
 }
 
 // attackParam draws the group's cases, runs them and reports each as a
@@ -75,6 +78,8 @@ func (s *Scan) attackParam(ctx context.Context, t TB, g *group, tried func(why s
 
 // runCases sends the plain swaps first; when one leaks, the variants are not
 // sent (they would only shrink to it), which keeps staging traffic low.
+// Otherwise the rest go in two waves, and what the answers already settled
+// is not sent again (widen.go).
 func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange) []*Outcome {
 	out := make([]*Outcome, len(cases))
 	var swaps, rest []int
@@ -88,28 +93,47 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own 
 	s.parallel(ctx, swaps, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
 	out = append(out, s.victimScope(ctx, g, cases, own)...)
 	leaked := firstLeak(out)
+	answered := plainSwapAnswered(out, swaps)
+	from := s.widen.earlier(g, answered)
+	kindsFrom := from
+	if answered == nil {
+		kindsFrom = s.widen.anyKinds(g)
+	}
+	w := newWave(g, plainSwapOutcome(out, swaps), from, kindsFrom, own)
 	// Alternate routes are another flaw: they neither stop the id variants
 	// nor are stopped by a leaking swap on the documented route.
-	out = append(out, s.routeCases(ctx, g, cases, own)...)
-	out = append(out, s.methodCases(ctx, g, cases, own)...)
+	out = append(out, s.routeCases(ctx, g, cases, own, w.from)...)
+	out = append(out, s.methodCases(ctx, g, cases, own, w.from)...)
 	if leaked != nil {
 		for _, j := range rest {
 			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: "not sent: the plain swap " + leaked.url + " already leaks; this variant could only shrink to it"}
 		}
+		s.widen.record(g, w, answered, out)
 		return out
 	}
-	swap := plainSwapOutcome(out, swaps)
+	w.see(out)
+	one, two := split(cases, rest)
+	sent := s.runWave(ctx, g, w, cases, one, out, own)
+	w.see(out)
+	w.learn(out, sent)
+	s.runWave(ctx, g, w, cases, two, out, own)
+	s.widen.record(g, w, answered, out)
+	return out
+}
+
+// runWave sends the cases of idx that w does not settle, marks the others
+// not sent with the answer that settled them, and returns those it sent.
+func (s *Scan) runWave(ctx context.Context, g *group, w *wave, cases []mutate.Case, idx []int, out []*Outcome, own []client.Exchange) []int {
 	var send []int
-	for _, j := range rest {
-		if why := s.widen.skip(g, cases[j], swap); why != "" {
-			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: why}
+	for _, j := range idx {
+		if why := w.skip(cases[j]); why != "" {
+			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: why, settled: true}
 			continue
 		}
 		send = append(send, j)
 	}
 	s.parallel(ctx, send, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
-	s.widen.record(g, swap, out, send)
-	return out
+	return send
 }
 
 // firstLeak returns the first leaking outcome that was sent.

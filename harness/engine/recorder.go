@@ -80,6 +80,9 @@ func (r *recorder) outcome(g *group, o *Outcome, f *report.Finding, test string)
 	switch {
 	case o.skipped != "":
 		r.stats.NotSent++
+		if o.settled {
+			r.stats.Settled++
+		}
 	case o.Verdict.Outcome == oracle.Leak:
 		r.stats.Leaks++
 		cell.Leaks++

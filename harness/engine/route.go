@@ -78,7 +78,7 @@ func (s *Scan) undocumentedRoutes(g *group) []string {
 // routeCases sends the plain swap of the victim's first id on each
 // undocumented alternate route; the control stays on the documented route,
 // so a route that does not exist is simply a 404, not a missing control.
-func (s *Scan) routeCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange) []*Outcome {
+func (s *Scan) routeCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange, from *widenFirst) []*Outcome {
 	routes := s.undocumentedRoutes(g)
 	if len(routes) == 0 {
 		return nil
@@ -89,7 +89,7 @@ func (s *Scan) routeCases(ctx context.Context, g *group, cases []mutate.Case, ow
 		}
 		var out []*Outcome
 		for _, r := range routes {
-			out = append(out, s.runCaseOn(ctx, g, c, own, g.fill, via{route: r}, false))
+			out = append(out, s.wayCase(ctx, g, c, own, via{route: r}, from))
 		}
 		return out
 	}
@@ -100,16 +100,25 @@ func (s *Scan) routeCases(ctx context.Context, g *group, cases []mutate.Case, ow
 // GET operation whose path documents no HEAD of its own: servers answer HEAD
 // for every GET route, sometimes through a handler that skips the check and
 // still describes the object in its headers. HEAD must be an allowed method.
-func (s *Scan) methodCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange) []*Outcome {
+func (s *Scan) methodCases(ctx context.Context, g *group, cases []mutate.Case, own []client.Exchange, from *widenFirst) []*Outcome {
 	if g.op.Op.Method != "GET" || !s.methodAllowed("HEAD") || s.Spec.HasOperation("HEAD", g.op.Op.Path) {
 		return nil
 	}
 	for _, c := range cases {
 		if mutate.IsPlainSwap(c) {
-			return []*Outcome{s.runCaseOn(ctx, g, c, own, g.fill, via{method: "HEAD"}, false)}
+			return []*Outcome{s.wayCase(ctx, g, c, own, via{method: "HEAD"}, from)}
 		}
 	}
 	return nil
+}
+
+// wayCase sends the plain swap c the way v, unless an earlier pair's
+// refusal there settles it (widen.go).
+func (s *Scan) wayCase(ctx context.Context, g *group, c mutate.Case, own []client.Exchange, v via, from *widenFirst) *Outcome {
+	if why := from.wayRefused(v); why != "" {
+		return &Outcome{C: c, fill: g.fill, via: v, skipped: why, settled: true}
+	}
+	return s.runCaseOn(ctx, g, c, own, g.fill, v, false)
 }
 
 func (s *Scan) methodAllowed(m string) bool {

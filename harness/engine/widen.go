@@ -4,46 +4,57 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/bolaharness/bolaharness/harness/mutate"
 	"github.com/bolaharness/bolaharness/harness/oracle"
 )
 
-// Variants are tried on the first attacker-victim pair of an operation's id
-// parameter, and widened to the other pairs only where they could tell
-// something the plain swap did not. A variant of the victim's own id (upper
-// case, leading zeros, percent-encoding...) that the server refused with
-// the very status it refused the plain swap with, on the first pair, is not
-// sent again for a later pair whose plain swap was refused the same way:
-// the handler treated the variant as the swap, and the pair changes the id,
-// not the handler. Neighbours, boundaries and placements are always sent,
-// since what they reach depends on the pair's ids. This is a saving of
-// requests (about a third on safe operations with two users), not of
-// coverage: every variant is sent at least once per operation and
-// parameter, and on every pair where the swap was refused differently.
+// Requests are what a scan of staging costs (10 a second by default), so
+// an answer the server already gave is not asked for again. Within one
+// attacker-victim pair, each kind of id rewriting (upper case, leading
+// zeros, percent-encoding...) is first tried alone on the victim's id; a
+// kind the server answered exactly like the plain swap (same status, judged
+// safe) is settled: the handler read the rewritten id as the plain one, so
+// the compositions of settled kinds, and the same rewritings of a neighbour
+// the server refused plainly, would only be answered the same way again
+// (widen_wave.go). Across pairs, the first pair of an operation and
+// parameter whose plain swap was refused settles the kinds, the alternate
+// routes and the HEAD twin for every later pair whose plain swap is refused
+// with the same status: the pair changes the id, not the handler. Every
+// case left out this way is still a subtest, skipped with the answer that
+// settled it, and counted in the report's stats.settled.
+//
+// What this trades: a handler whose flaw needs two rewritings together,
+// each of which it refuses alone, or whose HEAD or alternate route behaves
+// differently for some pairs only, is found only on the pairs that still
+// send them. The detection corpus, the examples and the demo keep full
+// recall with no false positive (TestCorpus, TestGolden).
 
-// widenMemo remembers, per operation and id parameter, the first pair's
-// refusal of the plain swap and the variants refused the same way.
+// widenMemo remembers, per operation, id parameter and answer to the plain
+// swap (its status and verdict), what the first pair with that answer
+// learned.
 type widenMemo struct {
 	mu    sync.Mutex
 	first map[string]*widenFirst
+	// kinds is, per operation and parameter, the first record that learned
+	// kinds of rewriting, for the pairs that have no plain swap to match.
+	kinds map[string]*widenFirst
 }
 
-// widenFirst is the first pair's record for one operation and parameter.
+// widenFirst is the first pair's record for one operation, parameter and
+// answer to the plain swap.
 type widenFirst struct {
-	pair    string
-	status  int             // the plain swap's status
-	refused map[string]bool // variant mutations refused with that status
+	pair   string
+	status int             // the plain swap's status
+	kinds  map[string]bool // kind of rewriting → alone, answered like the plain swap or refused
+	ways   map[string]bool // alternate route or method (via.prefix) → settled
 }
 
-func widenKey(g *group) string { return g.op.Operation + " " + g.p.In + ":" + g.p.Name }
+// widenKey names the record a pair shares with the earlier pairs of its
+// operation and parameter whose plain swap got the same status and verdict.
+func widenKey(g *group, swap *Outcome) string {
+	return fmt.Sprintf("%s %s:%s %d %s", g.op.Operation, g.p.In, g.p.Name, swap.attack.Status, swap.Verdict.Outcome)
+}
 
 func pairName(g *group) string { return g.a.Name + "-vs-" + g.v.Name }
-
-// widenable is a case whose answer depends on the handler, not the pair: a
-// transform of the victim's own id, sent alone.
-func widenable(c mutate.Case) bool {
-	return c.Source == mutate.SourceVictim && len(c.Transforms) > 0 && c.Placement == ""
-}
 
 // plainSwapOutcome is the first plain swap that was sent and refused (judged
 // safe with an answer), or nil.
@@ -56,47 +67,87 @@ func plainSwapOutcome(out []*Outcome, swaps []int) *Outcome {
 	return nil
 }
 
-// skip says why case c need not be sent for g's pair, or "".
-func (m *widenMemo) skip(g *group, c mutate.Case, swap *Outcome) string {
-	if swap == nil || !widenable(c) {
-		return ""
+// plainSwapAnswered is the first plain swap that was sent and judged, leak
+// or safe, or nil.
+func plainSwapAnswered(out []*Outcome, swaps []int) *Outcome {
+	for _, i := range swaps {
+		if o := out[i]; o != nil && o.skipped == "" && o.attack.Err == "" && (o.Verdict.Outcome == oracle.Safe || o.Verdict.Outcome == oracle.Leak) {
+			return o
+		}
+	}
+	return nil
+}
+
+// earlier is the record of an earlier pair whose plain swap got the same
+// status and verdict as this pair's swap, or nil.
+func (m *widenMemo) earlier(g *group, swap *Outcome) *widenFirst {
+	if swap == nil {
+		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	f := m.first[widenKey(g)]
-	if f == nil || f.pair == pairName(g) || f.status != swap.attack.Status || !f.refused[c.Mutation()] {
-		return ""
+	f := m.first[widenKey(g, swap)]
+	if f == nil || f.pair == pairName(g) {
+		return nil
 	}
-	return fmt.Sprintf("not sent: on %s this variant was refused with the plain swap's status %d, and so was this pair's plain swap", f.pair, f.status)
+	return f
 }
 
-// record keeps, for the first pair of g's operation and parameter, the
-// variants that were refused like its plain swap.
-func (m *widenMemo) record(g *group, swap *Outcome, out []*Outcome, sent []int) {
-	if swap == nil {
-		return
+// anyKinds is the first record of g's operation and parameter that learned
+// kinds of rewriting on another pair, or nil.
+func (m *widenMemo) anyKinds(g *group) *widenFirst {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f := m.kinds[g.op.Operation+" "+g.p.In+":"+g.p.Name]
+	if f == nil || f.pair == pairName(g) {
+		return nil
+	}
+	return f
+}
+
+// wayRefused says whether an earlier pair's answer on the alternate route or
+// method v settles it for g's pair, and why.
+func (f *widenFirst) wayRefused(v via) string {
+	if f == nil || !f.ways[v.prefix()] {
+		return ""
+	}
+	return fmt.Sprintf("not sent: on %s this way of sending the plain swap was answered without a leak, and that pair's plain swap got status %d like this pair's", f.pair, f.status)
+}
+
+// record keeps what the first pair with this answer to the plain swap
+// learned, for the later pairs of g's operation and parameter.
+func (m *widenMemo) record(g *group, w *wave, answered *Outcome, out []*Outcome) {
+	if answered == nil || w.from != nil {
+		return // only what a pair learned itself is passed on
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.first == nil {
-		m.first = map[string]*widenFirst{}
+		m.first, m.kinds = map[string]*widenFirst{}, map[string]*widenFirst{}
 	}
-	key := widenKey(g)
+	key := widenKey(g, answered)
 	if m.first[key] != nil {
 		return
 	}
-	f := &widenFirst{pair: pairName(g), status: swap.attack.Status, refused: map[string]bool{}}
-	for _, i := range sent {
-		o := out[i]
-		if o == nil || !widenable(o.C) {
+	f := &widenFirst{pair: pairName(g), status: answered.attack.Status, kinds: map[string]bool{}, ways: map[string]bool{}}
+	for k, like := range w.kinds {
+		f.kinds[k] = like
+	}
+	for _, o := range out {
+		if o == nil || o.skipped != "" || (o.via == via{}) {
 			continue
 		}
-		mut := o.C.Mutation()
-		if o.attack.Err != "" || o.attack.Status != f.status || o.Verdict.Outcome != oracle.Safe {
-			f.refused[mut] = false // answered otherwise once: always sent
-		} else if _, seen := f.refused[mut]; !seen {
-			f.refused[mut] = true
+		// A way is settled by an answer without a leak that says something
+		// about the handler: not a 429 or a 5xx.
+		st := o.attack.Status
+		settled := o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && st != 429 && st < 500
+		p := o.via.prefix()
+		if prev, seen := f.ways[p]; !seen || prev {
+			f.ways[p] = settled
 		}
 	}
 	m.first[key] = f
+	if pk := g.op.Operation + " " + g.p.In + ":" + g.p.Name; m.kinds[pk] == nil && len(f.kinds) > 0 {
+		m.kinds[pk] = f
+	}
 }

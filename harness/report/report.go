@@ -123,6 +123,11 @@ type Stats struct {
 	Safe       int   `json:"safe"`
 	NoVerdict  int   `json:"noVerdict"`
 	NotSent    int   `json:"notSent"`
+	// Settled counts the cases of NotSent that answers already sent made
+	// certain (the same rewriting refused on this pair or an earlier one,
+	// a handler that ignores the id), as opposed to those a leak made
+	// redundant. Omitted when zero.
+	Settled int `json:"settled,omitempty"`
 }
 
 // MatrixCell summarises one operation for one attacker-victim pair.

@@ -112,7 +112,7 @@ func appendNoVerdicts(dst, src []NoVerdictCase) []NoVerdictCase {
 
 func addStats(a, b Stats) Stats {
 	return Stats{Operations: a.Operations + b.Operations, Requests: a.Requests + b.Requests, DurationMs: a.DurationMs + b.DurationMs,
-		Cases: a.Cases + b.Cases, Leaks: a.Leaks + b.Leaks, Safe: a.Safe + b.Safe, NoVerdict: a.NoVerdict + b.NoVerdict, NotSent: a.NotSent + b.NotSent}
+		Cases: a.Cases + b.Cases, Leaks: a.Leaks + b.Leaks, Safe: a.Safe + b.Safe, NoVerdict: a.NoVerdict + b.NoVerdict, NotSent: a.NotSent + b.NotSent, Settled: a.Settled + b.Settled}
 }
 
 // matrixMerge concatenates matrices; a cell that two shards both hold (the

@@ -248,7 +248,7 @@ func (r *Report) sarifInvocation() *sarif.Invocation {
 	inv.WithProperties(sarif.NewPropertyBag().
 		Add("seed", fmt.Sprint(r.Seed)).Add("operations", st.Operations).Add("requests", st.Requests).
 		Add("cases", st.Cases).Add("leaks", st.Leaks).Add("safe", st.Safe).
-		Add("noVerdict", st.NoVerdict).Add("notSent", st.NotSent).Add("findings", len(r.Findings)))
+		Add("noVerdict", st.NoVerdict).Add("notSent", st.NotSent).Add("settled", st.Settled).Add("findings", len(r.Findings)))
 	return inv
 }
 

@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/mutate"
+	"github.com/bolaharness/bolaharness/harness/oracle"
+)
+
+// wave is what one attacker-victim pair has learned about its handler while
+// its cases run in two waves: first the plain ids and one rewriting of each
+// kind alone, then the rest, less what the first wave (or an earlier pair,
+// widen.go) settled.
+type wave struct {
+	g    *group
+	swap *Outcome    // this pair's refused plain swap (nil: nothing is settled)
+	from *widenFirst // an earlier pair whose answers settle this pair's, or nil
+	// kindsFrom is the earlier pair whose kinds count here: from, or, on a
+	// pair with no plain swap of its own (the victim owns no id here, so
+	// only neighbours are tried), the first pair that learned kinds.
+	kindsFrom *widenFirst
+	// kinds holds what this pair saw: kind → each of its rewritings alone
+	// was answered like the plain form of the same id, or refused
+	// (answeredLike).
+	kinds map[string]bool
+	plain map[string]*Outcome // the plain ids sent on this pair, by id
+	// ignores is why no neighbour or boundary is worth sending: the handler
+	// answered the plain swap and the decoy with the attacker's own object.
+	ignores string
+}
+
+func newWave(g *group, swap *Outcome, from, kindsFrom *widenFirst, own []client.Exchange) *wave {
+	w := &wave{g: g, swap: swap, from: from, kindsFrom: kindsFrom, kinds: map[string]bool{}, plain: map[string]*Outcome{}}
+	w.ignores = ignoresID(g, swap, own)
+	return w
+}
+
+// ignoresID says, when it is so, that g's handler does not read the id: the
+// refused plain swap and the request for an id nobody owns both answered
+// with the attacker's own object, byte for byte. Neighbours and boundaries
+// would only fetch it again.
+func ignoresID(g *group, swap *Outcome, own []client.Exchange) string {
+	if swap == nil || len(own) < 2 {
+		return ""
+	}
+	mine, decoy := own[0], own[len(own)-1]
+	for _, x := range []client.Exchange{swap.attack, mine, decoy} {
+		if x.Err != "" || x.Status < 200 || x.Status > 299 || len(x.Body) == 0 || x.Truncated {
+			return ""
+		}
+	}
+	if !bytes.Equal(swap.attack.Body, mine.Body) || !bytes.Equal(decoy.Body, mine.Body) {
+		return ""
+	}
+	return fmt.Sprintf("not sent: the handler ignores this id: the plain swap %s and the id nobody owns %s were both answered with %s's own object, byte for byte",
+		swap.url, decoy.URL, g.a.Name)
+}
+
+// rewriting is a case that sends a rewritten id alone (not a placement).
+func rewriting(c mutate.Case) bool { return len(c.Transforms) > 0 && c.Placement == "" }
+
+// split puts the cases of rest into the first wave (plain ids, placements,
+// and the first rewriting of each kind alone on a victim's id) and the
+// second (compositions, repeats of a kind, rewritten neighbours).
+func split(cases []mutate.Case, rest []int) (one, two []int) {
+	alone := map[string]bool{}
+	for _, i := range rest {
+		c := cases[i]
+		switch {
+		case !rewriting(c):
+			one = append(one, i)
+		case c.Source == mutate.SourceVictim && len(c.Transforms) == 1 && !alone[c.Transforms[0].Kind]:
+			alone[c.Transforms[0].Kind] = true
+			one = append(one, i)
+		default:
+			two = append(two, i)
+		}
+	}
+	return one, two
+}
+
+// refused is an outcome that was sent, answered and judged safe.
+func refused(o *Outcome) bool {
+	return o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe
+}
+
+// answeredLike says whether a rewriting o of an id was answered as its
+// plain form base was, or refused outright: either way the server did not
+// hand the object over, and rewriting the id that way again (with other
+// rewritings that each fail alone, or on another pair refused the same
+// way) is not expected to change that. A refusal is a 4xx other than 429;
+// a 429 or 5xx says nothing about the handler.
+func answeredLike(o, base *Outcome) bool {
+	if !refused(o) || !refused(base) {
+		return false
+	}
+	st := o.attack.Status
+	return st == base.attack.Status || (st >= 400 && st < 500 && st != 429)
+}
+
+// see indexes the plain ids sent so far.
+func (w *wave) see(out []*Outcome) {
+	for _, o := range out {
+		if o != nil && o.skipped == "" && len(o.C.Transforms) == 0 && o.C.Placement == "" && o.via == (via{}) && o.scope == "" {
+			if _, seen := w.plain[o.C.Base]; !seen {
+				w.plain[o.C.Base] = o
+			}
+		}
+	}
+}
+
+// learn records, for each rewriting of a victim's id sent alone, whether it
+// was answered like the plain form of that id.
+func (w *wave) learn(out []*Outcome, sent []int) {
+	for _, i := range sent {
+		o := out[i]
+		if o == nil || o.skipped != "" || o.C.Source != mutate.SourceVictim || len(o.C.Transforms) != 1 || o.C.Placement != "" {
+			continue
+		}
+		like := answeredLike(o, w.plain[o.C.Base])
+		k := o.C.Transforms[0].Kind
+		if prev, seen := w.kinds[k]; !seen || prev {
+			w.kinds[k] = like
+		}
+	}
+}
+
+// settledKind says whether kind k is settled, and by which pair.
+func (w *wave) settledKind(k string) (bool, string) {
+	if like, seen := w.kinds[k]; seen {
+		return like, "this pair"
+	}
+	if w.kindsFrom != nil && w.kindsFrom.kinds[k] {
+		return true, w.kindsFrom.pair
+	}
+	return false, ""
+}
+
+// skip says why case c need not be sent, or "".
+func (w *wave) skip(c mutate.Case) string {
+	if c.Placement != "" {
+		return ""
+	}
+	if w.ignores != "" && (c.Source == mutate.SourceNeighbour || c.Source == mutate.SourceBoundary) {
+		return w.ignores
+	}
+	if !rewriting(c) {
+		return ""
+	}
+	base := w.plain[c.Base]
+	if c.Source == mutate.SourceNeighbour && base != nil && base.skipped == "" && base.Verdict.Outcome == oracle.Leak {
+		return fmt.Sprintf("not sent: the plain neighbour %s already leaks; a rewriting of it could only shrink to it", base.url)
+	}
+	if !refused(base) {
+		return "" // the plain form's answer is unknown: nothing to compare with
+	}
+	var kinds, by []string
+	for _, t := range c.Transforms {
+		like, who := w.settledKind(t.Kind)
+		if !like {
+			return ""
+		}
+		if !slices.Contains(kinds, t.Kind) {
+			kinds = append(kinds, t.Kind)
+		}
+		if !slices.Contains(by, who) {
+			by = append(by, who)
+		}
+	}
+	return fmt.Sprintf("not sent: %s alone was refused or answered like the plain id (on %s), and the plain form %s was answered with status %d and no leak",
+		strings.Join(kinds, " and "), strings.Join(by, " and "), base.url, base.attack.Status)
+}
