@@ -180,6 +180,16 @@ func TestWave_SkipsCompositionsOfSettledKindsOnly(t *testing.T) {
 	w2.learn(out, []int{3})
 	assert.Contains(t, w2.skip(victimCase("3", "exponent")), "on carol-vs-bob")
 	assert.Empty(t, w2.skip(victimCase("3", "plus-sign")), "plus-sign leaked on this pair")
+
+	// A placement is settled only by an earlier pair with the same answer
+	// to the plain swap, where it was refused.
+	dup := victimCase("3")
+	dup.Placement = mutate.PlaceDuplicateMineFirst
+	assert.Empty(t, w.skip(dup), "no earlier pair: the placement is sent")
+	from.kinds["place:"+mutate.PlaceDuplicateMineFirst] = true
+	assert.Contains(t, w2.skip(dup), "on carol-vs-bob this placement was refused")
+	dup.Placement = mutate.PlaceArrayParam
+	assert.Empty(t, w2.skip(dup), "array-param was not settled")
 }
 
 // TestIgnoresID: the neighbours are left out only when the plain swap, the

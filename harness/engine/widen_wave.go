@@ -118,15 +118,30 @@ func (w *wave) see(out []*Outcome) {
 func (w *wave) learn(out []*Outcome, sent []int) {
 	for _, i := range sent {
 		o := out[i]
-		if o == nil || o.skipped != "" || o.C.Source != mutate.SourceVictim || len(o.C.Transforms) != 1 || o.C.Placement != "" {
+		k := learnedAs(o)
+		if k == "" {
 			continue
 		}
 		like := answeredLike(o, w.plain[o.C.Base])
-		k := o.C.Transforms[0].Kind
 		if prev, seen := w.kinds[k]; !seen || prev {
 			w.kinds[k] = like
 		}
 	}
+}
+
+// learnedAs is the kind an outcome teaches: a rewriting of a victim's id
+// alone, or a placement of it ("place:" and its name), or "".
+func learnedAs(o *Outcome) string {
+	if o == nil || o.skipped != "" || o.C.Source != mutate.SourceVictim {
+		return ""
+	}
+	switch {
+	case o.C.Placement != "" && len(o.C.Transforms) == 0:
+		return "place:" + o.C.Placement
+	case o.C.Placement == "" && len(o.C.Transforms) == 1:
+		return o.C.Transforms[0].Kind
+	}
+	return ""
 }
 
 // settledKind says whether kind k is settled, and by which pair.
@@ -143,7 +158,7 @@ func (w *wave) settledKind(k string) (bool, string) {
 // skip says why case c need not be sent, or "".
 func (w *wave) skip(c mutate.Case) string {
 	if c.Placement != "" {
-		return ""
+		return w.skipPlacement(c)
 	}
 	if w.ignores != "" && (c.Source == mutate.SourceNeighbour || c.Source == mutate.SourceBoundary) {
 		return w.ignores
@@ -173,4 +188,16 @@ func (w *wave) skip(c mutate.Case) string {
 	}
 	return fmt.Sprintf("not sent: %s alone was refused or answered like the plain id (on %s), and the plain form %s was answered with status %d and no leak",
 		strings.Join(kinds, " and "), strings.Join(by, " and "), base.url, base.attack.Status)
+}
+
+// skipPlacement leaves out a placement of the victim's id (a duplicated or
+// array parameter, a JSON list) that an earlier pair with the same answer
+// to the plain swap saw refused: how a handler reads a repeated parameter
+// does not depend on whose ids are in it.
+func (w *wave) skipPlacement(c mutate.Case) string {
+	base := w.plain[c.Base]
+	if w.from == nil || len(c.Transforms) > 0 || !refused(base) || !w.from.kinds["place:"+c.Placement] {
+		return ""
+	}
+	return fmt.Sprintf("not sent: on %s this placement was refused or answered like the plain swap, and that pair's plain swap got status %d like this pair's", w.from.pair, w.from.status)
 }
