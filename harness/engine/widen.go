@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/bolaharness/bolaharness/harness/mutate"
 	"github.com/bolaharness/bolaharness/harness/oracle"
 )
 
@@ -46,6 +47,10 @@ type widenFirst struct {
 	status int             // the plain swap's status
 	kinds  map[string]bool // kind of rewriting → alone, answered like the plain swap or refused
 	ways   map[string]bool // alternate route or method (via.prefix) → settled
+	// ids are the plain neighbours and boundaries this pair saw refused:
+	// an id whose owner the handler checked for one attacker is checked
+	// for the next one too.
+	ids map[string]bool
 }
 
 // widenKey names the record a pair shares with the earlier pairs of its
@@ -105,6 +110,11 @@ func (m *widenMemo) anyKinds(g *group) *widenFirst {
 	return f
 }
 
+// unowned is a plain neighbour or boundary: an id whose owner is unknown.
+func unowned(c mutate.Case) bool {
+	return (c.Source == mutate.SourceNeighbour || c.Source == mutate.SourceBoundary) && len(c.Transforms) == 0 && c.Placement == ""
+}
+
 // wayRefused says whether an earlier pair's answer on the alternate route or
 // method v settles it for g's pair, and why.
 func (f *widenFirst) wayRefused(v via) string {
@@ -129,12 +139,18 @@ func (m *widenMemo) record(g *group, w *wave, answered *Outcome, out []*Outcome)
 	if m.first[key] != nil {
 		return
 	}
-	f := &widenFirst{pair: pairName(g), status: answered.attack.Status, kinds: map[string]bool{}, ways: map[string]bool{}}
+	f := &widenFirst{pair: pairName(g), status: answered.attack.Status, kinds: map[string]bool{}, ways: map[string]bool{}, ids: map[string]bool{}}
 	for k, like := range w.kinds {
 		f.kinds[k] = like
 	}
 	for _, o := range out {
-		if o == nil || o.skipped != "" || (o.via == via{}) {
+		if o == nil || o.skipped != "" {
+			continue
+		}
+		if o.via == (via{}) {
+			if unowned(o.C) && answeredLike(o, w.swap) {
+				f.ids[o.C.Base] = true
+			}
 			continue
 		}
 		// A way is settled by an answer without a leak that says something

@@ -190,6 +190,20 @@ func TestWave_SkipsCompositionsOfSettledKindsOnly(t *testing.T) {
 	assert.Contains(t, w2.skip(dup), "on carol-vs-bob this placement was refused")
 	dup.Placement = mutate.PlaceArrayParam
 	assert.Empty(t, w2.skip(dup), "array-param was not settled")
+
+	// A neighbour refused on the earlier pair is settled; one the attacker
+	// owns, or one never refused, is sent.
+	from.ids = map[string]bool{"8": true, "9": true}
+	g.p.Name = "thingId"
+	g.a.Owns = map[string][]string{"thingId": {"9"}}
+	n8 := mutate.Case{Param: "thingId", Source: mutate.SourceNeighbour, Base: "8", Wire: "8", Offset: 1}
+	assert.Contains(t, w2.skip(n8), "the id 8 was refused")
+	assert.Empty(t, w.skip(n8), "no earlier pair with the same swap answer")
+	n9, n10 := n8, n8
+	n9.Base, n9.Wire = "9", "9"
+	n10.Base, n10.Wire = "10", "10"
+	assert.Empty(t, w2.skip(n9), "the attacker's own id is its own to read")
+	assert.Empty(t, w2.skip(n10), "never refused")
 }
 
 // TestIgnoresID: the neighbours are left out only when the plain swap, the

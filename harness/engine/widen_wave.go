@@ -163,6 +163,9 @@ func (w *wave) skip(c mutate.Case) string {
 	if w.ignores != "" && (c.Source == mutate.SourceNeighbour || c.Source == mutate.SourceBoundary) {
 		return w.ignores
 	}
+	if unowned(c) && w.from != nil && w.from.ids[c.Base] && !slices.Contains(idsOf(w.g.a, w.g.p), c.Base) {
+		return fmt.Sprintf("not sent: on %s the id %s was refused, and that pair's plain swap got status %d like this pair's", w.from.pair, c.Base, w.from.status)
+	}
 	if !rewriting(c) {
 		return ""
 	}
