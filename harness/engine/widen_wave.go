@@ -173,7 +173,8 @@ func (w *wave) skip(c mutate.Case) string {
 	if c.Source == mutate.SourceNeighbour && base != nil && base.skipped == "" && base.Verdict.Outcome == oracle.Leak {
 		return fmt.Sprintf("not sent: the plain neighbour %s already leaks; a rewriting of it could only shrink to it", base.url)
 	}
-	if !refused(base) {
+	plainly := w.plainAnswer(c.Base)
+	if plainly == "" {
 		return "" // the plain form's answer is unknown: nothing to compare with
 	}
 	var kinds, by []string
@@ -189,8 +190,21 @@ func (w *wave) skip(c mutate.Case) string {
 			by = append(by, who)
 		}
 	}
-	return fmt.Sprintf("not sent: %s alone was refused or answered like the plain id (on %s), and the plain form %s was answered with status %d and no leak",
-		strings.Join(kinds, " and "), strings.Join(by, " and "), base.url, base.attack.Status)
+	return fmt.Sprintf("not sent: %s alone was refused or answered like the plain id (on %s), and the plain form %s",
+		strings.Join(kinds, " and "), strings.Join(by, " and "), plainly)
+}
+
+// plainAnswer says how the plain form of id was answered without a leak,
+// on this pair or, for a neighbour or boundary settled by an earlier pair,
+// there; "" when that is not known.
+func (w *wave) plainAnswer(id string) string {
+	if o := w.plain[id]; refused(o) {
+		return fmt.Sprintf("%s was answered with status %d and no leak", o.url, o.attack.Status)
+	}
+	if w.from != nil && w.from.ids[id] {
+		return fmt.Sprintf("%s was refused on %s", id, w.from.pair)
+	}
+	return ""
 }
 
 // skipPlacement leaves out a placement of the victim's id (a duplicated or
