@@ -110,6 +110,18 @@ func (m *widenMemo) anyKinds(g *group) *widenFirst {
 	return f
 }
 
+// handlerStatus is a status that tells what the handler decided about the
+// object. A 5xx, a rate limit (429), a credential the server did not take
+// (401, 407) or a request it gave up on (408, 425) may pass, and says
+// nothing about the next request: none of them settles anything.
+func handlerStatus(st int) bool {
+	switch st {
+	case 401, 407, 408, 425, 429:
+		return false
+	}
+	return st >= 200 && st < 500
+}
+
 // unowned is a plain neighbour or boundary: an id whose owner is unknown.
 func unowned(c mutate.Case) bool {
 	return (c.Source == mutate.SourceNeighbour || c.Source == mutate.SourceBoundary) && len(c.Transforms) == 0 && c.Placement == ""
@@ -154,9 +166,9 @@ func (m *widenMemo) record(g *group, w *wave, answered *Outcome, out []*Outcome)
 			continue
 		}
 		// A way is settled by an answer without a leak that says something
-		// about the handler: not a 429 or a 5xx.
+		// about the handler (handlerStatus).
 		st := o.attack.Status
-		settled := o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && st != 429 && st < 500
+		settled := o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && handlerStatus(st)
 		p := o.via.prefix()
 		if prev, seen := f.ways[p]; !seen || prev {
 			f.ways[p] = settled

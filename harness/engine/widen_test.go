@@ -224,3 +224,21 @@ func TestIgnoresID(t *testing.T) {
 	assert.NotEmpty(t, w.skip(mutate.Case{Source: mutate.SourceBoundary, Base: "0", Wire: "0"}))
 	assert.Empty(t, w.skip(victimCase("4")), "victim ids are the plain swaps: always sent")
 }
+
+// TestWave_AnswersThatSayNothingSettleNothing: a rate limit, a server
+// error or a refused credential on a rewriting alone does not settle its
+// kind, however the plain id was answered.
+func TestWave_AnswersThatSayNothingSettleNothing(t *testing.T) {
+	g := &group{a: &config.User{Name: "alice"}, v: &config.User{Name: "bob"}}
+	swap := refusedOutcome(victimCase("3"), 404)
+	for _, st := range []int{401, 429, 500, 503} {
+		w := newWave(g, swap, nil, nil, nil)
+		out := []*Outcome{swap, refusedOutcome(victimCase("3", "upper"), st), refusedOutcome(victimCase("3", "exponent"), 400)}
+		w.see(out)
+		w.learn(out, []int{1, 2})
+		assert.Empty(t, w.skip(victimCase("3", "upper", "exponent")), "status %d settles nothing", st)
+		assert.NotEmpty(t, w.skip(victimCase("3", "exponent", "exponent")), "a 400 is the handler's refusal")
+	}
+	assert.False(t, handlerStatus(0), "no answer")
+	assert.True(t, handlerStatus(403))
+}

@@ -83,23 +83,27 @@ func split(cases []mutate.Case, rest []int) (one, two []int) {
 	return one, two
 }
 
-// refused is an outcome that was sent, answered and judged safe.
+// refused is an outcome that was sent, answered by the handler
+// (handlerStatus) and judged safe.
 func refused(o *Outcome) bool {
-	return o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe
+	return o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && handlerStatus(o.attack.Status)
 }
 
 // answeredLike says whether a rewriting o of an id was answered as its
 // plain form base was, or refused outright: either way the server did not
 // hand the object over, and rewriting the id that way again (with other
 // rewritings that each fail alone, or on another pair refused the same
-// way) is not expected to change that. A refusal is a 4xx other than 429;
-// a 429 or 5xx says nothing about the handler.
+// way) is not expected to change that. A refusal is a 4xx that tells what
+// the handler decided (handlerStatus).
 func answeredLike(o, base *Outcome) bool {
 	if !refused(o) || !refused(base) {
 		return false
 	}
 	st := o.attack.Status
-	return st == base.attack.Status || (st >= 400 && st < 500 && st != 429)
+	if !handlerStatus(st) {
+		return false
+	}
+	return st == base.attack.Status || (st >= 400 && st < 500)
 }
 
 // see indexes the plain ids sent so far.
