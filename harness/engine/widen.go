@@ -133,7 +133,14 @@ func (f *widenFirst) wayRefused(v via) string {
 	if f == nil || !f.ways[v.prefix()] {
 		return ""
 	}
-	return fmt.Sprintf("not sent: on %s this way of sending the plain swap was answered without a leak, and that pair's plain swap got status %d like this pair's", f.pair, f.status)
+	way := "the plain swap sent with " + v.method
+	if v.route != "" {
+		way = "the plain swap on the route " + v.route
+		if v.method != "" {
+			way += " with " + v.method
+		}
+	}
+	return fmt.Sprintf("not sent: on %s %s was answered without a leak, and that pair's plain swap got status %d like this pair's", f.pair, way, f.status)
 }
 
 // record keeps what the first pair with this answer to the plain swap
