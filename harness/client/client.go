@@ -294,7 +294,7 @@ func (c *Client) DoRequest(ctx context.Context, user *config.User, r Request) (x
 		x.Err = r.Invalid
 		return x
 	}
-	req, reason := c.newRequest(ctx, method, r.URL)
+	req, reason := c.newRequest(method, r.URL)
 	if reason == "" {
 		reason = r.apply(req)
 	}
