@@ -356,17 +356,24 @@ func (pl *casePlan) drawChain(p *gopter.GenParameters, base string, lengths []in
 	if len(pl.attackers) > 0 {
 		att = pl.attackers[p.Rng.Intn(len(pl.attackers))]
 	}
-	groups := groupsFor(base, att != "")
+	// The lists below live in arrays on the stack: per draw they were a
+	// good part of what generating cases allocated.
+	var groupBuf, permBuf, chosenBuf [drawBuf]int
+	var kindBuf [drawBuf]string
+	groups := appendGroups(groupBuf[:0], base, att != "")
 	n := min(pickWeighted(p, lengths), len(groups))
-	chosen := make([]int, 0, n)
-	for _, i := range p.Rng.Perm(len(groups))[:n] {
+	chosen := chosenBuf[:0]
+	for _, i := range perm(p.Rng, permBuf[:0], len(groups))[:n] {
 		chosen = append(chosen, groups[i])
 	}
 	slices.Sort(chosen)
 	parts := wireParts{core: base, attacker: att}
 	var ts []Transform
+	if n > 0 {
+		ts = make([]Transform, 0, n)
+	}
 	for _, g := range chosen {
-		ks := kindsFor(g, base)
+		ks := appendKinds(kindBuf[:0], g, base)
 		kind := ks[p.Rng.Intn(len(ks))]
 		if nn, ok := applyKind(&parts, kind, drawN(p, kind, parts)); ok {
 			ts = append(ts, Transform{Kind: kind, N: nn})

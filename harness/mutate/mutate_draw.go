@@ -88,6 +88,22 @@ func (pl *casePlan) boundaryDraw(p *gopter.GenParameters) Case {
 	return Case{Param: pl.in.Param, Source: SourceBoundary, Base: b, Wire: b}
 }
 
+// drawBuf sizes the arrays drawChain keeps its lists in: more than there are
+// kinds, so they never grow onto the heap (append would still be right).
+const drawBuf = 32
+
+// perm is math/rand's Rand.Perm(n) written into buf: the same draws in the
+// same order (Go 1 keeps Perm's sequence fixed), without allocating.
+func perm(r *rand.Rand, buf []int, n int) []int {
+	m := append(buf[:0], make([]int, n)...)
+	for i := 0; i < n; i++ {
+		j := r.Intn(i + 1)
+		m[i] = m[j]
+		m[j] = i
+	}
+	return m
+}
+
 // paramsPool keeps the parameters (and their random source, 5 KB of state)
 // of finished generations for the next: building them per parameter group
 // was an eighth of what generating cases allocated.

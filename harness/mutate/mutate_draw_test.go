@@ -1,6 +1,7 @@
 package mutate
 
 import (
+	"math/rand"
 	"testing"
 
 	"github.com/leanovate/gopter"
@@ -91,4 +92,20 @@ func TestDrawerPicksAsGopterWeighted(t *testing.T) {
 		}
 		assert.Len(t, sources, 3, "every source was drawn from")
 	}
+}
+
+// perm draws math/rand's Perm: the same permutation, and the source left in
+// the same state, whatever the buffer it is given.
+func TestPermIsRandPerm(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		a, b := rand.New(rand.NewSource(int64(n))), rand.New(rand.NewSource(int64(n)))
+		buf := make([]int, 3, 5)
+		assert.Equal(t, a.Perm(n), perm(b, buf, n), "n=%d", n)
+		assert.Equal(t, a.Int63(), b.Int63(), "n=%d", n)
+	}
+}
+
+// drawChain's arrays hold every kind, so they stay on the stack.
+func TestDrawBufHoldsEveryKind(t *testing.T) {
+	assert.LessOrEqual(t, len(kindSpecs), drawBuf)
 }
