@@ -56,7 +56,7 @@ func TestWatchdog_CutsAStalledRequestAtItsTimeout(t *testing.T) {
 		assert.Equal(t, "timeout after 200ms", x.Err, "h2=%v", h2)
 		assert.Zero(t, x.Status)
 		assert.GreaterOrEqual(t, x.Duration, timeout, "cut before its deadline (h2=%v)", h2)
-		assert.Less(t, x.Duration, timeout+timeout/64+300*time.Millisecond, "h2=%v", h2)
+		assert.Less(t, x.Duration, timeout+timeout/64+time.Second, "h2=%v", h2)
 		if h2 {
 			fast := c.Do(context.Background(), testAlice, "GET", srv.URL+"/fast")
 			require.Empty(t, fast.Err)
@@ -85,7 +85,7 @@ func TestWatchdog_EachAttemptAtItsOwnDeadline(t *testing.T) {
 	for i, x := range xs {
 		assert.Equal(t, "timeout after 300ms", x.Err, "request %d", i)
 		assert.GreaterOrEqual(t, x.Duration, timeout, "request %d cut early", i)
-		assert.Less(t, x.Duration, timeout+timeout/64+250*time.Millisecond, "request %d cut late", i)
+		assert.Less(t, x.Duration, timeout+timeout/64+time.Second, "request %d cut late", i)
 	}
 }
 
