@@ -131,6 +131,7 @@ type Client struct {
 	sent    atomic.Int64
 	refused atomic.Int64 // requests not sent because the budget was spent
 	hc      *http.Client
+	watch   *watchdog // cuts the requests that outlast Timeout
 	secrets []secret.Secret
 	keys    *secret.Keyring
 	retry   *retryPolicy
@@ -219,6 +220,7 @@ func (c *Client) setLimits(opts ClientOptions) error {
 	}
 	c.sem = make(chan struct{}, orDefault(opts.Concurrency, config.DefaultConcurrency))
 	c.Timeout = orDefaultDuration(opts.Timeout, config.DefaultTimeout)
+	c.watch = newWatchdog(c.Timeout)
 	c.maxBody = opts.MaxBody
 	if c.maxBody == 0 {
 		c.maxBody = config.DefaultMaxBody
@@ -292,7 +294,7 @@ func (c *Client) DoRequest(ctx context.Context, user *config.User, r Request) (x
 		x.Err = r.Invalid
 		return x
 	}
-	req, reason := c.newRequest(ctx, method, r.URL)
+	req, reason := c.newRequest(method, r.URL)
 	if reason == "" {
 		reason = r.apply(req)
 	}

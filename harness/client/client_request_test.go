@@ -100,3 +100,28 @@ func TestCurlRequest(t *testing.T) {
 	assert.Equal(t, CurlLine("GET", "http://h/x?id=1", "T"), CurlRequest(Request{Method: "GET", URL: "http://h/x?id=1"}, "T"),
 		"a request without headers or body is the plain curl line")
 }
+
+// newRequest builds its request by hand; it must be the request
+// http.NewRequest makes of the same URL, plus the client's headers, so the
+// transport writes the same message.
+func TestNewRequest_AsNetHTTPBuildsIt(t *testing.T) {
+	c := newTestClient(t, "http://127.0.0.1:8080", func(o *ClientOptions) { o.Methods = []string{"GET", "PUT"} })
+	for _, method := range []string{"GET", "PUT"} {
+		for _, raw := range []string{"http://127.0.0.1:8080/a/7?x=1", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/b?"} {
+			got, reason := c.newRequest(method, raw)
+			require.Empty(t, reason)
+			want, err := http.NewRequest(method, raw, nil)
+			require.NoError(t, err)
+			assert.Equal(t, want.Method, got.Method)
+			assert.Equal(t, want.URL.String(), got.URL.String())
+			assert.Equal(t, want.Host, got.Host)
+			assert.Equal(t, want.Proto, got.Proto)
+			assert.Equal(t, want.ProtoMajor, got.ProtoMajor)
+			assert.Equal(t, want.ProtoMinor, got.ProtoMinor)
+			assert.Nil(t, got.Body)
+			assert.Zero(t, got.ContentLength)
+			assert.Equal(t, http.Header{"User-Agent": {UserAgent}, "Accept": {acceptHeader}}, got.Header)
+			assert.Equal(t, context.Background(), got.Context(), "each attempt sets its own context")
+		}
+	}
+}

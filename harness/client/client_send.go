@@ -73,14 +73,17 @@ func (c *Client) waitTurn(ctx context.Context) error {
 func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *Exchange) bool {
 	start := time.Now()
 	defer func() { x.Duration = time.Since(start) }()
-	tctx, cancel := context.WithTimeout(ctx, c.Timeout)
-	defer cancel()
-	note := &redirectNote{paid: true}
+	// The client's watchdog cuts the attempt once c.Timeout has passed
+	// (watchdog.go); the attempt's context also carries its redirect note.
+	a := c.watch.start(ctx)
+	defer c.watch.finish(a)
+	note := &a.note
+	note.paid = true
 	// A shallow copy: the request is DoRequest's own, sent by one goroutine;
 	// only the credential headers are set, afresh (or removed) on every
 	// attempt, and a query key goes on a copy of the URL (authorize).
 	// Cloning its header per attempt cost more than the rest of building it.
-	req = req.WithContext(context.WithValue(tctx, redirectNoteKey{}, note))
+	req = req.WithContext(a)
 	if err := rewindBody(req); err != nil {
 		x.Err = "reading the request body: " + err.Error()
 		return false
@@ -88,6 +91,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 	authorize(req, creds)
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		err = a.explain(ctx, err)
 		x.Err = c.describe(ctx, err)
 		return isTimeout(ctx, err)
 	}
@@ -100,7 +104,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 	}
 	timedOut := false
 	if req.Method != http.MethodHead {
-		timedOut = c.readBody(ctx, resp.Body, resp.ContentLength, x)
+		timedOut = c.readBody(ctx, a, resp.Body, resp.ContentLength, x)
 	}
 	closeBody(resp.Body, x)
 	return timedOut
@@ -112,7 +116,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 // whether reading timed out. size is the Content-Length (-1 when unknown):
 // a body of known size is read into one buffer of that size, where
 // io.ReadAll would start at 512 bytes and grow by copying.
-func (c *Client) readBody(ctx context.Context, body io.Reader, size int64, x *Exchange) bool {
+func (c *Client) readBody(ctx context.Context, a *attempt, body io.Reader, size int64, x *Exchange) bool {
 	var b []byte
 	var err error
 	if size >= 0 && size <= c.maxBody {
@@ -124,6 +128,7 @@ func (c *Client) readBody(ctx context.Context, body io.Reader, size int64, x *Ex
 		b, x.Truncated = b[:c.maxBody], true
 	}
 	x.Body = b
+	err = a.explain(ctx, err)
 	if err != nil && x.Err == "" {
 		x.Err = "reading body: " + c.describe(ctx, err)
 	}

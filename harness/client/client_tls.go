@@ -34,9 +34,10 @@ func (c *Client) defaultTransport(opts ClientOptions) (*http.Transport, error) {
 	}
 	header := opts.HeaderTimeout
 	if header >= c.Timeout {
-		// Every request carries a context of c.Timeout (send, login), which
-		// fires first and gives the clearer "timeout after" reason; a
-		// backstop here would only start a second timer per request.
+		// Every request is cut after c.Timeout (the watchdog of send, the
+		// context of a login), which comes first and gives the clearer
+		// "timeout after" reason; a backstop here would only start a second
+		// timer per request.
 		header = 0
 	}
 	return &http.Transport{

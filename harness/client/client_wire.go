@@ -14,8 +14,9 @@ import (
 // newRequest builds the request for wireURL, or says why it may not be sent.
 // Only scheme and authority go through net/url; path and query are kept as
 // given, because net/url would re-encode exactly the spellings (%2538, %00,
-// {x}) that authorization bypasses depend on.
-func (c *Client) newRequest(ctx context.Context, method, wireURL string) (*http.Request, string) {
+// {x}) that authorization bypasses depend on. The request has no context:
+// each attempt sends a copy under its own (send).
+func (c *Client) newRequest(method, wireURL string) (*http.Request, string) {
 	scheme, rest, ok := strings.Cut(wireURL, "://")
 	if !ok {
 		return nil, fmt.Sprintf("URL %q is not absolute; give scheme://host/path on %s", wireURL, c.origin)
@@ -40,14 +41,13 @@ func (c *Client) newRequest(ctx context.Context, method, wireURL string) (*http.
 		return nil, "URL path starts with // and cannot be sent exactly; percent-encode the second slash"
 	}
 	u.RawQuery, u.ForceQuery = rawQuery, hasQuery && rawQuery == ""
-	// The URL is built above; parsing it again from text (what
-	// NewRequestWithContext does with a non-empty URL) would only cost.
-	req, err := http.NewRequestWithContext(ctx, method, "", nil)
-	if err != nil {
-		return nil, fmt.Sprintf("cannot build request: %v", err)
-	}
-	req.URL, req.Host = &u, pb.host
-	req.Header = http.Header{"User-Agent": userAgentValue, "Accept": acceptValue}
+	// Built as http.NewRequestWithContext would build it, less what it
+	// costs: it parses a URL (here built above) and makes a header map
+	// (here replaced), and checks the method, which is one of the
+	// allow-list's (DoRequest checked it first, and config.CheckMethod
+	// admits only HTTP's own methods).
+	req := &http.Request{Method: method, URL: &u, Host: pb.host, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"User-Agent": userAgentValue, "Accept": acceptValue}}
 	// No Accept-Encoding: the transport then asks for gzip itself and
 	// decodes it, so the body limit applies to the decoded bytes.
 	return req, ""

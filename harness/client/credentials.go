@@ -85,7 +85,10 @@ func (c *Client) credentials(ctx context.Context, method string, target *url.URL
 		return nil
 	}
 	uses, _ := holdingsNow(u, s).Choose(c.alternativesFor(ctx, method, target))
-	var out []cred
+	// Sized for the common case, one credential per scheme used and the
+	// user's own headers and cookies: growing it cost an allocation per
+	// request.
+	out := make([]cred, 0, len(uses)+len(u.Headers)+len(u.Cookies)+len(s.cookies))
 	for _, h := range u.Headers {
 		shown := h.Value.Reveal()
 		if h.Secret {
@@ -94,7 +97,9 @@ func (c *Client) credentials(ctx context.Context, method string, target *url.URL
 		out = append(out, cred{kind: "header", name: h.Name, value: h.Value.Reveal(), shown: shown, secret: h.Secret})
 	}
 	for _, use := range uses {
-		out = append(out, c.serve(use, u, s)...)
+		if cr, ok := c.serve(use, u, s); ok {
+			out = append(out, cr)
+		}
 	}
 	for _, ck := range u.Cookies {
 		out = append(out, cred{kind: "cookie", name: ck.Name, value: ck.Value.Reveal(), shown: "$" + u.Var("cookie:"+ck.Name), secret: true})
@@ -123,9 +128,9 @@ func loginCSRF(u *config.User) *config.CSRF {
 	return u.Login.CSRF
 }
 
-// serve is what one chosen scheme adds; headers and cookies the user gives
-// by name are sent anyway, so they add nothing here.
-func (c *Client) serve(use config.Use, u *config.User, s session) []cred {
+// serve is what one chosen scheme adds, if anything; headers and cookies
+// the user gives by name are sent anyway, so they add nothing here.
+func (c *Client) serve(use config.Use, u *config.User, s session) (cred, bool) {
 	sc := use.Scheme
 	switch use.From {
 	case config.FromToken, config.FromLoginToken, config.FromTokenURL:
@@ -133,17 +138,17 @@ func (c *Client) serve(use config.Use, u *config.User, s session) []cred {
 		if token == "" {
 			token = u.Token.Reveal()
 		}
-		return []cred{{kind: "header", name: "Authorization", value: "Bearer " + token, shown: "Bearer $" + u.TokenVar, secret: true}}
+		return cred{kind: "header", name: "Authorization", value: "Bearer " + token, shown: "Bearer $" + u.TokenVar, secret: true}, true
 	case config.FromBasic:
-		return []cred{{kind: "basic", name: u.Basic.Username, value: u.Basic.Password.Reveal(), shown: "$" + u.Var("password"), secret: true}}
+		return cred{kind: "basic", name: u.Basic.Username, value: u.Basic.Password.Reveal(), shown: "$" + u.Var("password"), secret: true}, true
 	case config.FromAPIKey:
 		kind := sc.In
 		if kind == "" {
 			kind = "header"
 		}
-		return []cred{{kind: kind, name: sc.Param, value: u.APIKey.Reveal(), shown: "$" + u.Var("apiKey"), secret: true}}
+		return cred{kind: kind, name: sc.Param, value: u.APIKey.Reveal(), shown: "$" + u.Var("apiKey"), secret: true}, true
 	}
-	return nil
+	return cred{}, false
 }
 
 // authorize puts creds on req, which is this attempt's own shallow copy:

@@ -2,7 +2,6 @@ package mutate
 
 import (
 	"fmt"
-	"math/rand"
 	"reflect"
 	"slices"
 	"strings"
@@ -178,27 +177,22 @@ func GenerateCases(in CaseInput, n int, seed int64) []Case {
 		NumberNames(out)
 		return out
 	}
-	if g := pl.gen(); g != nil {
+	if d := pl.drawer(); d != nil {
+		// The draws are CaseGen's, made without gopter's result wrapping
+		// (a GenResult and the Case boxed in it, per draw).
 		params := genParams(seed)
 		misses := 0
 		for try := 0; try < 20*n && len(out) < n && misses < missLimit && !pl.exhausted(seen); try++ {
-			v, ok := g(params).Retrieve()
-			if ok && add(v.(Case)) {
+			if add(d.draw(params)) {
 				misses = 0
 				continue
 			}
 			misses++
 		}
+		releaseParams(params)
 	}
 	NumberNames(out)
 	return out
-}
-
-// genParams are gopter's default parameters with the given seed: what
-// DefaultGenParameters().CloneWithSeed(seed) gives, without first seeding a
-// source from the clock only to drop it.
-func genParams(seed int64) *gopter.GenParameters {
-	return &gopter.GenParameters{MaxSize: 100, MaxShrinkCount: 1000, Rng: rand.New(gopter.NewLockedSource(seed))}
 }
 
 // CaseGen is the gopter generator behind GenerateCases, for property tests and
@@ -324,56 +318,12 @@ func integerShaped(in CaseInput) bool {
 	return len(ids) > 0
 }
 
-// gen combines the sources that have something to offer, favouring victim
-// variants, then neighbours, then boundaries; nil when there is nothing.
-func (pl *casePlan) gen() gopter.Gen {
-	var ws []gen.WeightedGen
-	if len(pl.victims) > 0 {
-		ws = append(ws, gen.WeightedGen{Weight: 12, Gen: pl.victimGen()})
-	}
-	if len(pl.neighbours) > 0 {
-		ws = append(ws, gen.WeightedGen{Weight: 5, Gen: pl.neighbourGen()})
-	}
-	if len(pl.boundaries) > 0 {
-		ws = append(ws, gen.WeightedGen{Weight: 1, Gen: pl.boundaryGen()})
-	}
-	if len(ws) == 0 {
-		return nil
-	}
-	return gen.Weighted(ws).WithShrinker(CaseShrinker)
-}
-
 // Chain lengths: victim variants mostly carry one or two transforms (the plain
 // swaps come first anyway); neighbours are mostly sent as they are.
 var (
 	victimChainLengths    = []int{1, 6, 4, 2} // weight of length 0, 1, 2, 3
 	neighbourChainLengths = []int{6, 2, 1}
 )
-
-func (pl *casePlan) victimGen() gopter.Gen {
-	return func(p *gopter.GenParameters) *gopter.GenResult {
-		id := pl.victims[p.Rng.Intn(len(pl.victims))]
-		ts, att := pl.drawChain(p, id, victimChainLengths)
-		return gopter.NewGenResult(pl.victimCase(id, ts, att), CaseShrinker)
-	}
-}
-
-func (pl *casePlan) neighbourGen() gopter.Gen {
-	return func(p *gopter.GenParameters) *gopter.GenResult {
-		nb := pl.neighbours[p.Rng.Intn(len(pl.neighbours))]
-		v, numeric := parseNumeric(nb.value)
-		if id, ok := pl.victimByNum[v]; numeric && ok {
-			// A neighbour that is a victim id is that victim id, owner known.
-			ts, att := pl.drawChain(p, id, neighbourChainLengths)
-			return gopter.NewGenResult(pl.victimCase(id, ts, att), CaseShrinker)
-		}
-		ts, att := pl.drawChain(p, nb.value, neighbourChainLengths)
-		wire, ts := buildWire(nb.value, ts, att)
-		c := Case{Param: pl.in.Param, Source: SourceNeighbour, Base: nb.value, From: nb.from,
-			Offset: nb.offset, Transforms: ts, Wire: wire}
-		return gopter.NewGenResult(c, CaseShrinker)
-	}
-}
 
 // exhausted reports that no draw can add a case any more, so drawing stops
 // now rather than after missLimit misses (the same list: each later draw
@@ -392,14 +342,6 @@ func (pl *casePlan) exhausted(seen map[string]bool) bool {
 	return true
 }
 
-func (pl *casePlan) boundaryGen() gopter.Gen {
-	return func(p *gopter.GenParameters) *gopter.GenResult {
-		b := pl.boundaries[p.Rng.Intn(len(pl.boundaries))]
-		c := Case{Param: pl.in.Param, Source: SourceBoundary, Base: b, Wire: b}
-		return gopter.NewGenResult(c, CaseShrinker)
-	}
-}
-
 func (pl *casePlan) victimCase(id string, ts []Transform, att string) Case {
 	wire, ts := buildWire(id, ts, att)
 	return Case{Param: pl.in.Param, Source: SourceVictim, Base: id, Owner: pl.in.Victim,
@@ -414,17 +356,24 @@ func (pl *casePlan) drawChain(p *gopter.GenParameters, base string, lengths []in
 	if len(pl.attackers) > 0 {
 		att = pl.attackers[p.Rng.Intn(len(pl.attackers))]
 	}
-	groups := groupsFor(base, att != "")
+	// The lists below live in arrays on the stack: per draw they were a
+	// good part of what generating cases allocated.
+	var groupBuf, permBuf, chosenBuf [drawBuf]int
+	var kindBuf [drawBuf]string
+	groups := appendGroups(groupBuf[:0], base, att != "")
 	n := min(pickWeighted(p, lengths), len(groups))
-	chosen := make([]int, 0, n)
-	for _, i := range p.Rng.Perm(len(groups))[:n] {
+	chosen := chosenBuf[:0]
+	for _, i := range perm(p.Rng, permBuf[:0], len(groups))[:n] {
 		chosen = append(chosen, groups[i])
 	}
 	slices.Sort(chosen)
 	parts := wireParts{core: base, attacker: att}
 	var ts []Transform
+	if n > 0 {
+		ts = make([]Transform, 0, n)
+	}
 	for _, g := range chosen {
-		ks := kindsFor(g, base)
+		ks := appendKinds(kindBuf[:0], g, base)
 		kind := ks[p.Rng.Intn(len(ks))]
 		if nn, ok := applyKind(&parts, kind, drawN(p, kind, parts)); ok {
 			ts = append(ts, Transform{Kind: kind, N: nn})

@@ -121,8 +121,10 @@ func specOf(kind string) (kindSpec, bool) {
 }
 
 // groupsFor lists, in chain order, the groups with a kind that applies to base.
-func groupsFor(base string, hasAttacker bool) []int {
-	var gs []int
+func groupsFor(base string, hasAttacker bool) []int { return appendGroups(nil, base, hasAttacker) }
+
+// appendGroups appends groupsFor's groups to gs.
+func appendGroups(gs []int, base string, hasAttacker bool) []int {
 	for _, s := range kindSpecs {
 		if s.kind == KindCommaList && !hasAttacker {
 			continue
@@ -135,8 +137,10 @@ func groupsFor(base string, hasAttacker bool) []int {
 }
 
 // kindsFor lists the kinds of group g that apply to base.
-func kindsFor(g int, base string) []string {
-	var ks []string
+func kindsFor(g int, base string) []string { return appendKinds(nil, g, base) }
+
+// appendKinds appends kindsFor's kinds to ks.
+func appendKinds(ks []string, g int, base string) []string {
 	for _, s := range kindSpecs {
 		if s.group == g && s.shape(base) {
 			ks = append(ks, s.kind)
