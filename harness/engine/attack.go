@@ -124,13 +124,19 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own 
 // runWave sends the cases of idx that w does not settle, marks the others
 // not sent with the answer that settled them, and returns those it sent.
 func (s *Scan) runWave(ctx context.Context, g *group, w *wave, cases []mutate.Case, idx []int, out []*Outcome, own []client.Exchange) []int {
-	var send []int
+	send := make([]int, 0, len(idx))
+	var block []Outcome // the settled cases' outcomes, allocated together: most of a wave is settled
 	for _, j := range idx {
-		if why := w.skip(cases[j]); why != "" {
-			out[j] = &Outcome{C: cases[j], fill: g.fill, skipped: why, settled: true}
+		why := w.skip(cases[j])
+		if why == "" {
+			send = append(send, j)
 			continue
 		}
-		send = append(send, j)
+		if block == nil {
+			block = make([]Outcome, 0, len(idx))
+		}
+		block = append(block, Outcome{C: cases[j], fill: g.fill, skipped: why, settled: true})
+		out[j] = &block[len(block)-1]
 	}
 	s.parallel(ctx, send, func(i int) { out[i] = s.runCase(ctx, g, cases[i], own, g.fill, true) })
 	return send
