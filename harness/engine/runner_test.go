@@ -96,16 +96,18 @@ func thingsAPI(checked bool) http.Handler {
 
 func thingsConfig(t *testing.T, base string) *config.Config {
 	t.Helper()
+	return thingsUsers(t, base, 99, `
+  - {name: alice, token: tok-alice, identity: {email: alice@things.test}, owns: {thingId: [1, 2]}}
+  - {name: bob, token: tok-bob, identity: {email: bob@things.test}, owns: {thingId: [3, 4]}}`)
+}
+
+// thingsUsers is a config of things.yaml at base, unlimited, with the seed
+// and the users (YAML list items) given.
+func thingsUsers(t *testing.T, base string, seed int, users string) *config.Config {
+	t.Helper()
 	spec, err := filepath.Abs("../testdata/runner/things.yaml")
 	require.NoError(t, err)
-	yaml := fmt.Sprintf(`spec: %s
-baseURL: %s
-rate: 0
-seed: 99
-users:
-  - {name: alice, token: tok-alice, identity: {email: alice@things.test}, owns: {thingId: [1, 2]}}
-  - {name: bob, token: tok-bob, identity: {email: bob@things.test}, owns: {thingId: [3, 4]}}
-`, spec, base)
+	yaml := fmt.Sprintf("spec: %s\nbaseURL: %s\nrate: 0\nseed: %d\nusers:%s\n", spec, base, seed, users)
 	cfg, err := config.ParseConfig("things.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
 	require.NoError(t, err)
 	return cfg

@@ -3,10 +3,8 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,20 +56,10 @@ func zerosAPI(vulnerable bool) http.Handler {
 
 func zerosConfig(t *testing.T, base string) *config.Config {
 	t.Helper()
-	spec, err := filepath.Abs("../testdata/runner/things.yaml")
-	require.NoError(t, err)
-	yaml := fmt.Sprintf(`spec: %s
-baseURL: %s
-rate: 0
-seed: 7
-users:
+	return thingsUsers(t, base, 7, `
   - {name: alice, token: tok-alice, identity: {email: alice@things.test}, owns: {thingId: [1, 2]}}
   - {name: bob, token: tok-bob, identity: {email: bob@things.test}, owns: {thingId: [3, 4]}}
-  - {name: carol, token: tok-carol, identity: {email: carol@things.test}, owns: {thingId: [5, 6]}}
-`, spec, base)
-	cfg, err := config.ParseConfig("zeros.yaml", []byte(yaml), func(string) (string, bool) { return "", false })
-	require.NoError(t, err)
-	return cfg
+  - {name: carol, token: tok-carol, identity: {email: carol@things.test}, owns: {thingId: [5, 6]}}`)
 }
 
 // TestWiden_RewritingThatLeaksIsTriedOnEveryPair: a rewriting kind that
