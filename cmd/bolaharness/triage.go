@@ -13,12 +13,7 @@ import (
 // new or unchanged against the baseline report when one was given.
 func triage(rep *harness.Report, cfg *harness.Config, baseline *harness.Report, baselinePath string, today time.Time) {
 	rep.FillFingerprints()
-	rules := make([]report.IgnoreRule, len(cfg.Ignore))
-	for i, ig := range cfg.Ignore {
-		rules[i] = report.IgnoreRule{Fingerprint: ig.Fingerprint, Reason: ig.Reason, Expires: ig.Expires,
-			Where: fmt.Sprintf("%s:%d", cfg.File, ig.Line)}
-	}
-	rep.ApplyIgnores(rules, today)
+	rep.ApplyIgnores(report.IgnoreRulesFor(cfg), today)
 	if baseline != nil {
 		rep.CompareBaseline(baseline, baselinePath)
 	}

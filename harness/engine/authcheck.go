@@ -127,7 +127,7 @@ func (s *Scan) authCheck(ctx context.Context, t TB, g *group, base string, contr
 	s.rec.checkOutcome(o, f)
 	switch {
 	case f != nil:
-		t.Errorf("%s", s.redact(s.describeLeak(f, o)))
+		s.fail(t, f, s.describeLeak(f, o))
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		t.Skip(s.redact("no verdict: " + strings.Join(o.Verdict.Reasons, "; ")))
 	default:

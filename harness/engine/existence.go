@@ -109,7 +109,7 @@ func (s *Scan) reportExistenceCase(t TB, p pendingExistence) {
 	s.rec.checkOutcome(p.o, f)
 	switch {
 	case f != nil:
-		t.Errorf("%s", s.redact(s.describeLeak(f, p.o)))
+		s.fail(t, f, s.describeLeak(f, p.o))
 	case p.o.Verdict.Outcome == oracle.NoVerdict:
 		t.Skip(s.redact("no verdict: " + strings.Join(p.o.Verdict.Reasons, "; ")))
 	default:

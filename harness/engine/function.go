@@ -107,7 +107,7 @@ func (s *Scan) functionCase(ctx context.Context, t TB, fc plan.FunctionCheck, d,
 	s.rec.checkOutcome(o, f)
 	switch {
 	case f != nil:
-		t.Errorf("%s", s.redact(s.describeFunction(f)))
+		s.fail(t, f, s.describeFunction(f))
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		t.Skip(s.redact("no verdict: " + strings.Join(o.Verdict.Reasons, "; ")))
 	default:

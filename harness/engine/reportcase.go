@@ -37,7 +37,7 @@ func (s *Scan) reportCase(t TB, g *group, o *Outcome) {
 		if !fresh {
 			msg += "\n" + DuplicateNote
 		}
-		t.Errorf("%s", s.redact(msg))
+		s.fail(t, f, msg)
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		t.Skip(lazyText(func() string { return s.redact("no verdict: " + strings.Join(o.Verdict.Reasons, "; ")) }))
 	default:

@@ -73,6 +73,10 @@ type Scan struct {
 	writes      writeLedger                    // writes sent and undone (write_restore.go)
 	widen       widenMemo                      // variants refused like the swap (widen.go)
 	existence   existenceQueue                 // existence judgements awaiting their operation's end (existence.go)
+	// accepted is the config's ignore entries in force today, by
+	// fingerprint: accepted risks that do not fail a subtest (accepted.go).
+	accepted map[string]report.IgnoreRule
+	today    time.Time
 }
 
 // Blueprint is what a run decides before it sends anything: the spec, the
@@ -118,6 +122,8 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 	if s.seed = cfg.Seed; s.seed == 0 {
 		s.seed = newSeed()
 	}
+	s.today = time.Now()
+	s.accepted = report.InForce(report.IgnoreRulesFor(cfg), s.today)
 	if err := s.startTarget(opts); err != nil {
 		return nil, err
 	}
@@ -252,6 +258,8 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 	interrupted := parent.Err() != nil
 	rep.Partial = interrupted || s.client.Exhausted() || ctx.Err() != nil
 	rep.Coverage = s.coverage(rep, untested, interrupted)
+	rep.FillFingerprints()
+	rep.ApplyIgnores(report.IgnoreRulesFor(s.Cfg), s.today)
 	return rep
 }
 

@@ -78,7 +78,7 @@ func (s *Scan) scopeCase(ctx context.Context, t TB, op plan.PlannedOperation, p 
 	s.rec.checkOutcome(o, f)
 	switch {
 	case f != nil:
-		t.Errorf("%s", s.redact(s.describeLeak(f, o)))
+		s.fail(t, f, s.describeLeak(f, o))
 	case o.Verdict.Outcome == oracle.NoVerdict:
 		t.Skip(s.redact("no verdict: " + strings.Join(o.Verdict.Reasons, "; ")))
 	default:

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/bolaharness/bolaharness/harness/config"
 	"time"
 )
 
@@ -147,6 +148,29 @@ func (r *Report) attackedOperations() map[string]bool {
 		ops[f.Operation] = true
 	}
 	return ops
+}
+
+// IgnoreRulesFor is cfg's ignore list as the report records it, each
+// entry with its file:line.
+func IgnoreRulesFor(cfg *config.Config) []IgnoreRule {
+	rules := make([]IgnoreRule, len(cfg.Ignore))
+	for i, ig := range cfg.Ignore {
+		rules[i] = IgnoreRule{Fingerprint: ig.Fingerprint, Reason: ig.Reason, Expires: ig.Expires,
+			Where: fmt.Sprintf("%s:%d", cfg.File, ig.Line)}
+	}
+	return rules
+}
+
+// InForce is the rules that suppress on today (UTC), by fingerprint.
+func InForce(rules []IgnoreRule, today time.Time) map[string]IgnoreRule {
+	day := today.UTC().Format(time.DateOnly)
+	out := map[string]IgnoreRule{}
+	for _, r := range rules {
+		if _, seen := out[r.Fingerprint]; !seen && (r.Expires == "" || r.Expires >= day) {
+			out[r.Fingerprint] = r
+		}
+	}
+	return out
 }
 
 // ApplyIgnores marks the findings that an unexpired entry of rules names
