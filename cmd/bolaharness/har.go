@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/bolaharness/bolaharness/harness/client"
 	"io"
 	"net/http"
 	"net/textproto"
@@ -45,6 +46,8 @@ type harExchange struct {
 	respBody []byte
 	cut      bool // a body was longer than harBodyCap
 	err      string
+	user     string // the user it was sent as ("" for a login)
+	check    string // how the credential was altered for an authentication check
 }
 
 func newHARRecorder() *harRecorder { return &harRecorder{now: time.Now} }
@@ -63,6 +66,7 @@ type harTransport struct {
 // read up to harBodyCap and handed on whole.
 func (t harTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex := harExchange{start: t.h.now(), method: req.Method, url: req.URL.String(), proto: req.Proto, reqHead: req.Header.Clone()}
+	ex.user, ex.check = client.SenderOf(req.Context())
 	if req.Body != nil && req.GetBody != nil {
 		if body, err := req.GetBody(); err == nil {
 			ex.reqBody, ex.cut = readCapped(body)

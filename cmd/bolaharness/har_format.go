@@ -37,6 +37,10 @@ type harEntry struct {
 	Comment         string      `json:"comment,omitempty"`
 	// Error is a transport failure (HAR allows custom fields with "_").
 	Error string `json:"_error,omitempty"`
+	// User is the user the request was sent as, and Credential how its
+	// credential was altered for an ignored-authentication check.
+	User       string `json:"_user,omitempty"`
+	Credential string `json:"_credential,omitempty"`
 }
 
 type harRequest struct {
@@ -95,6 +99,8 @@ func (ex harExchange) entry(secrets []secret.Secret) harEntry {
 		Time:            ms,
 		Timings:         harTimings{Wait: ms},
 		Error:           red(ex.err),
+		User:            ex.user,
+		Credential:      ex.check,
 	}
 	proto := ex.proto
 	if proto == "" {

@@ -32,6 +32,8 @@ type harFile struct {
 				Headers []harNV `json:"headers"`
 				Content struct{ Text string }
 			} `json:"response"`
+			User       string `json:"_user"`
+			Credential string `json:"_credential"`
 		} `json:"entries"`
 	} `json:"log"`
 }
@@ -77,15 +79,24 @@ func TestHARRecordsEveryExchangeRedacted(t *testing.T) {
 		}
 	}
 	assert.Greater(t, auth, len(h.Log.Entries)/2)
-	// The finding's request and the victim's data it returned are there.
+	// The finding's request and the victim's data it returned are there,
+	// marked with the attacker who sent it.
 	f := rep.Findings[0]
 	found := false
+	users, checks := map[string]int{}, map[string]int{}
 	for _, e := range h.Log.Entries {
+		users[e.User]++
+		checks[e.Credential]++
 		if e.Request.URL == f.URL && e.Response.Status == f.Status && strings.Contains(e.Response.Content.Text, f.Evidence[0].Value) {
-			found = true
+			found = found || e.User == f.Attacker
 		}
 	}
-	assert.True(t, found, "the HAR holds the leaking exchange of %s", f.URL)
+	assert.True(t, found, "the HAR holds the leaking exchange of %s, sent as %s", f.URL, f.Attacker)
+	for _, u := range []string{"alice", "bob", "carol"} {
+		assert.Positive(t, users[u], "requests sent as %s are marked", u)
+	}
+	assert.Zero(t, users[""], "every request of the demo is sent as a user")
+	assert.Positive(t, checks["none"], "the no-credential checks are marked")
 }
 
 // Logins: the password in the form, the token in the login's answer, the

@@ -77,6 +77,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, creds []cred, x *E
 	// (watchdog.go); the attempt's context also carries its redirect note.
 	a := c.watch.start(ctx)
 	defer c.watch.finish(a)
+	a.user = x.User
 	note := &a.note
 	note.paid = true
 	// A shallow copy: the request is DoRequest's own, sent by one goroutine;

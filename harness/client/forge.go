@@ -119,3 +119,16 @@ func rotate(sig string) string {
 	}
 	return string(b)
 }
+
+// senderKey is the context key of the user an attempt is sent as.
+type senderKey struct{}
+
+// SenderOf says, for the context of a request the client sends (as a
+// transport hook such as Options.Wrap sees it), which user it is sent as
+// and, for an ignored-authentication check, how that user's credential was
+// altered ("none", "tampered", "alg-none"; "" when sent as is). The user is
+// "" for a login request.
+func SenderOf(ctx context.Context) (user, check string) {
+	user, _ = ctx.Value(senderKey{}).(string)
+	return user, authCheckOf(ctx)
+}

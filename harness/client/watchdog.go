@@ -56,6 +56,7 @@ type attempt struct {
 	context.Context
 	cancel   context.CancelCauseFunc
 	note     redirectNote
+	user     string        // the name of the user sending (SenderOf)
 	deadline time.Duration // since the watchdog's epoch
 	// cut is set when the watchdog cancelled the attempt for its timeout,
 	// which tells a timeout apart whatever error the transport made of it
@@ -65,11 +66,14 @@ type attempt struct {
 	listed     bool // in the watchdog's list
 }
 
-// Value answers the redirect note's key with the attempt's note and asks the
-// parent contexts for the rest.
+// Value answers the redirect note's key with the attempt's note, the
+// sender's key with its user, and asks the parent contexts for the rest.
 func (a *attempt) Value(key any) any {
-	if _, ok := key.(redirectNoteKey); ok {
+	switch key.(type) {
+	case redirectNoteKey:
 		return &a.note
+	case senderKey:
+		return a.user
 	}
 	return a.Context.Value(key)
 }
