@@ -161,3 +161,60 @@ func TestScanIgnore(t *testing.T) {
 	assert.Contains(t, out, "expired after 2020-01-31 and no longer suppresses")
 	assert.Contains(t, out, "demo.yaml:")
 }
+
+// Shards compared with one baseline merge into the whole run's baseline
+// summary: the same new, unchanged, absent and not-attacked counts, and the
+// merged summary lines say so.
+func TestMergedShardsKeepTheBaselineSummary(t *testing.T) {
+	quiet(t)
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	full := p("full.json")
+	code, _, errOut := cli(t, "scan", "-progress", "never", "-quiet", "-seed", "5", "-report", full)
+	require.Equal(t, exitLeaks, code, errOut)
+	before, err := harness.ReadReport(full)
+	require.NoError(t, err)
+	// The baseline: invoices only (the rest is new), one finding of a user
+	// the run lacks (absent) and one of an operation no shard attacks.
+	old := *before
+	old.Findings = nil
+	for _, f := range before.Findings {
+		if f.Operation == "GET /invoices/{invoice_id}" {
+			old.Findings = append(old.Findings, f)
+		}
+	}
+	gone := old.Findings[0]
+	gone.Victim = "dave"
+	untested := gone
+	untested.Operation = "GET /invoices/{invoice_id}/pdf"
+	old.Findings = append(old.Findings, gone, untested)
+	base := p("base.json")
+	require.NoError(t, old.WriteJSON(base))
+
+	_, _, whole := triagedScan(t, "-seed", "6", "-baseline", base)
+	for i, shard := range []string{"1/2", "2/2"} {
+		path := p(fmt.Sprintf("s%d.json", i+1))
+		code, _, errOut := cli(t, "scan", "-progress", "never", "-quiet", "-seed", "6", "-shard", shard, "-baseline", base, "-report", path)
+		require.Contains(t, []int{exitClean, exitLeaks}, code, errOut)
+	}
+	merged := p("merged.json")
+	code, out, errOut := cli(t, "merge", "-o", merged, p("s1.json"), p("s2.json"))
+	require.Equal(t, exitLeaks, code, errOut)
+	m, err := harness.ReadReport(merged)
+	require.NoError(t, err)
+	require.NotNil(t, whole.Baseline)
+	require.NotNil(t, m.Baseline, "the merge keeps a baseline summary")
+	assert.Equal(t, whole.Baseline.New, m.Baseline.New)
+	assert.Equal(t, whole.Baseline.Unchanged, m.Baseline.Unchanged)
+	assert.ElementsMatch(t, whole.Baseline.Absent, m.Baseline.Absent)
+	assert.Equal(t, 1, m.Baseline.NotAttacked, "only the operation no shard attacks")
+	assert.Contains(t, out+errOut, "1 absent (in the baseline, not found by this run); 1 on operations this run did not attack")
+
+	// Without the same baseline in every report, no summary, and a warning.
+	code, _, errOut = cli(t, "merge", "-o", p("mixed.json"), p("s1.json"), full)
+	require.Equal(t, exitLeaks, code, errOut)
+	mixed, err := harness.ReadReport(p("mixed.json"))
+	require.NoError(t, err)
+	assert.Nil(t, mixed.Baseline)
+	assert.Contains(t, strings.Join(mixed.Warnings, "\n"), "not all compared with the same baseline")
+}

@@ -31,7 +31,8 @@ func ReadReport(path string) (*Report, error) {
 // configs) into one: the union of findings (one per operation, parameter,
 // attacker, victim and URL), of operations left out and of warnings; the
 // stats summed; the matrix concatenated, cells of the same operation and
-// pair added up. Fields the shards disagree on (seed, base URL, config,
+// pair added up; the baseline and ignore summaries rebuilt for the whole
+// (report_merge_triage.go). Fields the shards disagree on (seed, base URL, config,
 // spec) are kept from the first report and the disagreement is a warning.
 func MergeReports(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
@@ -67,6 +68,11 @@ func MergeReports(reports ...*Report) (*Report, error) {
 	out.Matrix = m.cells
 	sort.SliceStable(out.Findings, func(i, j int) bool { return out.Findings[i].Operation < out.Findings[j].Operation })
 	out.Warnings = appendUnseen(out.Warnings, disagreements(reports)...)
+	var why string
+	if out.Baseline, why = mergeBaseline(reports, out.Findings); why != "" {
+		out.Warnings = appendUnseen(out.Warnings, why)
+	}
+	out.Ignored = mergeIgnored(reports, out.Findings)
 	return out, nil
 }
 
