@@ -198,14 +198,17 @@ func TestWave_SkipsCompositionsOfSettledKindsOnly(t *testing.T) {
 // attacker's own object and the id nobody owns came back byte for byte the
 // same.
 func TestIgnoresID(t *testing.T) {
-	g := &group{a: &config.User{Name: "alice"}, v: &config.User{Name: "bob"}}
-	body := []byte(`{"plan":"pro","owner":"alice"}`)
+	g := &group{a: &config.User{Name: "alice", Identity: map[string]string{"email": "alice@things.test"}}, v: &config.User{Name: "bob"}}
+	body := []byte(`{"plan":"pro","owner":"alice@things.test"}`)
 	ok := func(b []byte) client.Exchange { return client.Exchange{Status: 200, Body: b, URL: "/billing?id=x"} }
 	swap := &Outcome{url: "/billing?id=3", attack: ok(body), Verdict: oracle.Verdict{Outcome: oracle.Safe}}
 	assert.Contains(t, ignoresID(g, swap, []client.Exchange{ok(body), ok(body)}), "ignores this id")
 	assert.Empty(t, ignoresID(g, swap, []client.Exchange{ok(body), ok([]byte(`{}`))}), "the decoy answered otherwise")
 	assert.Empty(t, ignoresID(g, swap, []client.Exchange{ok(body)}), "no own object to compare with")
 	assert.Empty(t, ignoresID(g, swap, []client.Exchange{ok(body), {Status: 404, Body: body}}), "a refused decoy reads the id")
+	empty := &Outcome{url: "/notes?owner=3", attack: ok([]byte(`[]`)), Verdict: oracle.Verdict{Outcome: oracle.Safe}}
+	assert.Empty(t, ignoresID(g, empty, []client.Exchange{ok([]byte(`[]`)), ok([]byte(`[]`))}),
+		"an empty answer to every id is not the attacker's own object: a neighbour's owner may have data")
 
 	w := newWave(g, swap, nil, nil, []client.Exchange{ok(body), ok(body)})
 	assert.NotEmpty(t, w.skip(mutate.Case{Source: mutate.SourceNeighbour, Base: "4", Wire: "4", Offset: 1}))

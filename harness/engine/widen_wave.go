@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bolaharness/bolaharness/harness/client"
+	"github.com/bolaharness/bolaharness/harness/config"
 	"github.com/bolaharness/bolaharness/harness/mutate"
 	"github.com/bolaharness/bolaharness/harness/oracle"
 )
@@ -53,11 +54,24 @@ func ignoresID(g *group, swap *Outcome, own []client.Exchange) string {
 			return ""
 		}
 	}
-	if !bytes.Equal(swap.attack.Body, mine.Body) || !bytes.Equal(decoy.Body, mine.Body) {
+	if !bytes.Equal(swap.attack.Body, mine.Body) || !bytes.Equal(decoy.Body, mine.Body) || !namesUser(mine.Body, g.a) {
 		return ""
 	}
 	return fmt.Sprintf("not sent: the handler ignores this id: the plain swap %s and the id nobody owns %s were both answered with %s's own object, byte for byte",
 		swap.url, decoy.URL, g.a.Name)
+}
+
+// namesUser says whether body carries one of u's identity values: the
+// answer is u's own object, not an empty list or a generic page that every
+// id, owned or not, would get alike (a neighbour owned by someone else may
+// still hold data there).
+func namesUser(body []byte, u *config.User) bool {
+	for _, v := range u.Identity {
+		if len(v) >= 3 && bytes.Contains(body, []byte(v)) {
+			return true
+		}
+	}
+	return false
 }
 
 // rewriting is a case that sends a rewritten id alone (not a placement).
