@@ -110,16 +110,20 @@ func (m *widenMemo) anyKinds(g *group) *widenFirst {
 	return f
 }
 
+// transient is a status that says nothing about the next request: a 5xx, a
+// rate limit (429), a request the server gave up on (408, 425), or no
+// answer at all. None of them settles anything.
+func transient(st int) bool {
+	return st < 200 || st >= 500 || st == 408 || st == 425 || st == 429
+}
+
 // handlerStatus is a status that tells what the handler decided about the
-// object. A 5xx, a rate limit (429), a credential the server did not take
-// (401, 407) or a request it gave up on (408, 425) may pass, and says
-// nothing about the next request: none of them settles anything.
+// object whatever else was sent: not transient, and not a credential the
+// server did not take (401, 407), which a handler may answer for "not
+// yours" but a server also answers for a token it stopped taking. A 401
+// still settles a rewriting whose plain form got 401 too (answeredLike).
 func handlerStatus(st int) bool {
-	switch st {
-	case 401, 407, 408, 425, 429:
-		return false
-	}
-	return st >= 200 && st < 500
+	return !transient(st) && st != 401 && st != 407
 }
 
 // unowned is a plain neighbour or boundary: an id whose owner is unknown.

@@ -232,4 +232,13 @@ func TestWave_AnswersThatSayNothingSettleNothing(t *testing.T) {
 	}
 	assert.False(t, handlerStatus(0), "no answer")
 	assert.True(t, handlerStatus(403))
+
+	// A 401 that the plain id got too is the handler's "not yours".
+	swap401 := refusedOutcome(victimCase("3"), 401)
+	w := newWave(g, swap401, nil, nil, nil)
+	out := []*Outcome{swap401, refusedOutcome(victimCase("3", "upper"), 401), refusedOutcome(victimCase("3", "exponent"), 503)}
+	w.see(out)
+	w.learn(out, []int{1, 2})
+	assert.NotEmpty(t, w.skip(victimCase("3", "upper", "upper")), "401 like the plain id's settles")
+	assert.Empty(t, w.skip(victimCase("3", "upper", "exponent")), "a 503 never settles")
 }

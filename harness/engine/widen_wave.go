@@ -97,10 +97,10 @@ func split(cases []mutate.Case, rest []int) (one, two []int) {
 	return one, two
 }
 
-// refused is an outcome that was sent, answered by the handler
-// (handlerStatus) and judged safe.
+// refused is an outcome that was sent, answered (not transient) and
+// judged safe.
 func refused(o *Outcome) bool {
-	return o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && handlerStatus(o.attack.Status)
+	return o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe && !transient(o.attack.Status)
 }
 
 // answeredLike says whether a rewriting o of an id was answered as its
@@ -108,16 +108,14 @@ func refused(o *Outcome) bool {
 // hand the object over, and rewriting the id that way again (with other
 // rewritings that each fail alone, or on another pair refused the same
 // way) is not expected to change that. A refusal is a 4xx that tells what
-// the handler decided (handlerStatus).
+// the handler decided (handlerStatus); a 401 counts when the plain form
+// got it too, since the same credential was then taken elsewhere.
 func answeredLike(o, base *Outcome) bool {
 	if !refused(o) || !refused(base) {
 		return false
 	}
 	st := o.attack.Status
-	if !handlerStatus(st) {
-		return false
-	}
-	return st == base.attack.Status || (st >= 400 && st < 500)
+	return st == base.attack.Status || (st >= 400 && st < 500 && handlerStatus(st))
 }
 
 // see indexes the plain ids sent so far.
