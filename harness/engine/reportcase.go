@@ -31,7 +31,8 @@ func (s *Scan) reportCase(t TB, g *group, o *Outcome) {
 	fresh := s.rec.outcome(g, o, f, t.Name())
 	switch {
 	case o.skipped != "":
-		t.Skip(o.skipped)
+		// The reasons quote URLs; redacted, and only when a TB prints them.
+		t.Skip(lazyText(func() string { return s.redact(o.skipped) }))
 	case f != nil:
 		msg := s.describeLeak(f, o)
 		if !fresh {
