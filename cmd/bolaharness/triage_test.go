@@ -30,6 +30,29 @@ func demoConfigWith(t *testing.T, extra string) string {
 	return path
 }
 
+// writePartialBaseline writes to path a baseline made of before's invoice
+// findings (the rest of a run is new against it), one of them again for a
+// user no run has (absent) and once more on an operation the demo does not
+// plan (not attacked), and returns the absent one.
+func writePartialBaseline(t *testing.T, before *harness.Report, path string) harness.Finding {
+	t.Helper()
+	old := *before
+	old.Findings = nil
+	for _, f := range before.Findings {
+		if f.Operation == "GET /invoices/{invoice_id}" {
+			old.Findings = append(old.Findings, f)
+		}
+	}
+	require.NotEmpty(t, old.Findings)
+	gone := old.Findings[0]
+	gone.Victim = "dave"
+	untested := gone
+	untested.Operation = "GET /invoices/{invoice_id}/pdf"
+	old.Findings = append(old.Findings, gone, untested)
+	require.NoError(t, old.WriteJSON(path))
+	return gone
+}
+
 func triagedScan(t *testing.T, args ...string) (int, string, *harness.Report) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "r.json")
@@ -64,20 +87,8 @@ func TestScanBaseline(t *testing.T) {
 
 	// A baseline of invoices only: the rest is new (exit 1); a baseline
 	// holding a finding this run cannot have lists it as absent.
-	old := *before
-	old.Findings = nil
-	for _, f := range before.Findings {
-		if f.Operation == "GET /invoices/{invoice_id}" {
-			old.Findings = append(old.Findings, f)
-		}
-	}
-	gone := old.Findings[0]
-	gone.Victim = "dave" // a user this run does not have: the finding is gone
-	untested := gone
-	untested.Operation = "GET /invoices/{invoice_id}/pdf" // not attacked by this run: not absent
-	old.Findings = append(old.Findings, gone, untested)
 	partial := filepath.Join(dir, "partial.json")
-	require.NoError(t, old.WriteJSON(partial))
+	gone := writePartialBaseline(t, before, partial)
 	code, out, rep = triagedScan(t, "-seed", "6", "-baseline", partial)
 	assert.Equal(t, exitLeaks, code)
 	newCount := 0
@@ -174,22 +185,8 @@ func TestMergedShardsKeepTheBaselineSummary(t *testing.T) {
 	require.Equal(t, exitLeaks, code, errOut)
 	before, err := harness.ReadReport(full)
 	require.NoError(t, err)
-	// The baseline: invoices only (the rest is new), one finding of a user
-	// the run lacks (absent) and one of an operation no shard attacks.
-	old := *before
-	old.Findings = nil
-	for _, f := range before.Findings {
-		if f.Operation == "GET /invoices/{invoice_id}" {
-			old.Findings = append(old.Findings, f)
-		}
-	}
-	gone := old.Findings[0]
-	gone.Victim = "dave"
-	untested := gone
-	untested.Operation = "GET /invoices/{invoice_id}/pdf"
-	old.Findings = append(old.Findings, gone, untested)
 	base := p("base.json")
-	require.NoError(t, old.WriteJSON(base))
+	writePartialBaseline(t, before, base)
 
 	_, _, whole := triagedScan(t, "-seed", "6", "-baseline", base)
 	for i, shard := range []string{"1/2", "2/2"} {
