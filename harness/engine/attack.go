@@ -99,7 +99,7 @@ func (s *Scan) runCases(ctx context.Context, g *group, cases []mutate.Case, own 
 	if answered == nil {
 		kindsFrom = s.widen.anyKinds(g)
 	}
-	w := newWave(g, plainSwapOutcome(out, swaps), from, kindsFrom, own)
+	w := newWave(g, answered, from, kindsFrom, own)
 	// Alternate routes are another flaw: they neither stop the id variants
 	// nor are stopped by a leaking swap on the documented route.
 	out = append(out, s.routeCases(ctx, g, cases, own, w.from)...)

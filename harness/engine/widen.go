@@ -53,24 +53,16 @@ type widenFirst struct {
 	ids map[string]bool
 }
 
+// paramKey names g's operation and id parameter.
+func paramKey(g *group) string { return g.op.Operation + " " + g.p.In + ":" + g.p.Name }
+
 // widenKey names the record a pair shares with the earlier pairs of its
 // operation and parameter whose plain swap got the same status and verdict.
 func widenKey(g *group, swap *Outcome) string {
-	return fmt.Sprintf("%s %s:%s %d %s", g.op.Operation, g.p.In, g.p.Name, swap.attack.Status, swap.Verdict.Outcome)
+	return fmt.Sprintf("%s %d %s", paramKey(g), swap.attack.Status, swap.Verdict.Outcome)
 }
 
 func pairName(g *group) string { return g.a.Name + "-vs-" + g.v.Name }
-
-// plainSwapOutcome is the first plain swap that was sent and refused (judged
-// safe with an answer), or nil.
-func plainSwapOutcome(out []*Outcome, swaps []int) *Outcome {
-	for _, i := range swaps {
-		if o := out[i]; o != nil && o.skipped == "" && o.attack.Err == "" && o.Verdict.Outcome == oracle.Safe {
-			return o
-		}
-	}
-	return nil
-}
 
 // plainSwapAnswered is the first plain swap that was sent and judged, leak
 // or safe, or nil.
@@ -103,7 +95,7 @@ func (m *widenMemo) earlier(g *group, swap *Outcome) *widenFirst {
 func (m *widenMemo) anyKinds(g *group) *widenFirst {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	f := m.kinds[g.op.Operation+" "+g.p.In+":"+g.p.Name]
+	f := m.kinds[paramKey(g)]
 	if f == nil || f.pair == pairName(g) {
 		return nil
 	}
@@ -162,10 +154,8 @@ func (m *widenMemo) record(g *group, w *wave, answered *Outcome, out []*Outcome)
 	if m.first[key] != nil {
 		return
 	}
-	f := &widenFirst{pair: pairName(g), status: answered.attack.Status, kinds: map[string]bool{}, ways: map[string]bool{}, ids: map[string]bool{}}
-	for k, like := range w.kinds {
-		f.kinds[k] = like
-	}
+	// The wave is done: its kinds are handed over, not copied.
+	f := &widenFirst{pair: pairName(g), status: answered.attack.Status, kinds: w.kinds, ways: map[string]bool{}, ids: map[string]bool{}}
 	for _, o := range out {
 		if o == nil || o.skipped != "" {
 			continue
@@ -186,7 +176,7 @@ func (m *widenMemo) record(g *group, w *wave, answered *Outcome, out []*Outcome)
 		}
 	}
 	m.first[key] = f
-	if pk := g.op.Operation + " " + g.p.In + ":" + g.p.Name; m.kinds[pk] == nil && len(f.kinds) > 0 {
+	if pk := paramKey(g); m.kinds[pk] == nil && len(f.kinds) > 0 {
 		m.kinds[pk] = f
 	}
 }

@@ -34,9 +34,14 @@ type wave struct {
 	ignores string
 }
 
-func newWave(g *group, swap *Outcome, from, kindsFrom *widenFirst, own []client.Exchange) *wave {
-	w := &wave{g: g, swap: swap, from: from, kindsFrom: kindsFrom, kinds: map[string]bool{}, plain: map[string]*Outcome{}}
-	w.ignores = ignoresID(g, swap, own)
+// newWave starts g's wave from its first judged plain swap (answered; nil
+// when none was), which settles something only when it was refused.
+func newWave(g *group, answered *Outcome, from, kindsFrom *widenFirst, own []client.Exchange) *wave {
+	w := &wave{g: g, from: from, kindsFrom: kindsFrom, kinds: map[string]bool{}, plain: map[string]*Outcome{}}
+	if answered != nil && answered.Verdict.Outcome == oracle.Safe {
+		w.swap = answered
+	}
+	w.ignores = ignoresID(g, w.swap, own)
 	return w
 }
 
