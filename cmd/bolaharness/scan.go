@@ -187,7 +187,7 @@ func runScan(s scanSettings, stdout, stderr io.Writer) (*harness.Report, int) {
 			return nil, exitUsage
 		}
 	}
-	triage(rep, cfg, baseline, s.baseline, time.Now())
+	triage(rep, baseline, s.baseline)
 	if har != nil {
 		// The secrets are read after the run: tokens that logins fetched
 		// are in the keyring by now.

@@ -2,18 +2,15 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/bolaharness/bolaharness/harness"
-	"github.com/bolaharness/bolaharness/harness/report"
 )
 
-// triage marks a finished run's findings: each with its fingerprint, as
-// suppressed when an unexpired ignore entry of the config names it, and
-// new or unchanged against the baseline report when one was given.
-func triage(rep *harness.Report, cfg *harness.Config, baseline *harness.Report, baselinePath string, today time.Time) {
-	rep.FillFingerprints()
-	rep.ApplyIgnores(report.IgnoreRulesFor(cfg), today)
+// triage marks a finished run's findings new or unchanged against the
+// baseline report, when one was given. The run itself filled in each
+// finding's fingerprint and applied the config's ignore list (the engine
+// does, so that go test and the command line agree).
+func triage(rep *harness.Report, baseline *harness.Report, baselinePath string) {
 	if baseline != nil {
 		rep.CompareBaseline(baseline, baselinePath)
 	}

@@ -71,10 +71,12 @@ type Scan struct {
 	harvested   *report.HarvestReport          // the harvest of the run (harvest.go)
 	created     []report.CreatedObject         // objects created as their owners (create.go)
 	writes      writeLedger                    // writes sent and undone (write_restore.go)
-	widen       widenMemo                      // variants refused like the swap (widen.go)
+	widen       widenMemo                      // what earlier pairs' answers settle (widen.go)
 	existence   existenceQueue                 // existence judgements awaiting their operation's end (existence.go)
-	// accepted is the config's ignore entries in force today, by
-	// fingerprint: accepted risks that do not fail a subtest (accepted.go).
+	// ignore is the config's ignore list, and accepted its entries in
+	// force today, by fingerprint: accepted risks that do not fail a
+	// subtest (accepted.go).
+	ignore   []report.IgnoreRule
 	accepted map[string]report.IgnoreRule
 	today    time.Time
 }
@@ -123,7 +125,8 @@ func Prepare(cfg *config.Config, opts Options) (*Scan, error) {
 		s.seed = newSeed()
 	}
 	s.today = time.Now()
-	s.accepted = report.InForce(report.IgnoreRulesFor(cfg), s.today)
+	s.ignore = report.IgnoreRulesFor(cfg)
+	s.accepted = report.InForce(s.ignore, s.today)
 	if err := s.startTarget(opts); err != nil {
 		return nil, err
 	}
@@ -259,7 +262,7 @@ func (s *Scan) Run(ctx context.Context, t TB) *report.Report {
 	rep.Partial = interrupted || s.client.Exhausted() || ctx.Err() != nil
 	rep.Coverage = s.coverage(rep, untested, interrupted)
 	rep.FillFingerprints()
-	rep.ApplyIgnores(report.IgnoreRulesFor(s.Cfg), s.today)
+	rep.ApplyIgnores(s.ignore, s.today)
 	return rep
 }
 

@@ -161,12 +161,16 @@ func IgnoreRulesFor(cfg *config.Config) []IgnoreRule {
 	return rules
 }
 
+// expiredOn says whether the rule no longer holds on day (YYYY-MM-DD):
+// Expires is the last day it holds.
+func (r IgnoreRule) expiredOn(day string) bool { return r.Expires != "" && r.Expires < day }
+
 // InForce is the rules that suppress on today (UTC), by fingerprint.
 func InForce(rules []IgnoreRule, today time.Time) map[string]IgnoreRule {
 	day := today.UTC().Format(time.DateOnly)
 	out := map[string]IgnoreRule{}
 	for _, r := range rules {
-		if _, seen := out[r.Fingerprint]; !seen && (r.Expires == "" || r.Expires >= day) {
+		if _, seen := out[r.Fingerprint]; !seen && !r.expiredOn(day) {
 			out[r.Fingerprint] = r
 		}
 	}
@@ -186,7 +190,7 @@ func (r *Report) ApplyIgnores(rules []IgnoreRule, today time.Time) {
 	r.Ignored = make([]IgnoreStatus, 0, len(rules))
 	for _, rule := range rules {
 		st := IgnoreStatus{IgnoreRule: rule, State: IgnoreUnmatched}
-		expired := rule.Expires != "" && rule.Expires < day
+		expired := rule.expiredOn(day)
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			if f.Fingerprint != rule.Fingerprint {
