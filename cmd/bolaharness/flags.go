@@ -116,21 +116,12 @@ func (o outputs) write(rep *harness.Report, stderr io.Writer) error {
 	return nil
 }
 
-// settledClause says how many of the cases not sent were settled by
-// answers already sent (the rest were made redundant by a leak).
-func settledClause(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf(", %d of them settled by answers already sent", n)
-}
-
 // summary prints the one-paragraph result and one line per finding.
 func summary(w io.Writer, rep *harness.Report) {
 	st := rep.Stats
 	fmt.Fprintf(w, "\n%s; %s attacked, %d left out; %s (%d safe, %d without verdict, %d not sent%s); %s in %d ms; seed %d\n",
 		findingCount(rep), plural(st.Operations, "operation", "operations"), len(rep.Skipped), plural(st.Cases, "case", "cases"),
-		st.Safe, st.NoVerdict, st.NotSent, settledClause(st.Settled), plural(int(st.Requests), "request", "requests"), st.DurationMs, rep.Seed)
+		st.Safe, st.NoVerdict, st.NotSent, st.SettledNote(", ", ""), plural(int(st.Requests), "request", "requests"), st.DurationMs, rep.Seed)
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintln(w, "left out:")
 		for _, sk := range rep.Skipped {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/bolaharness/bolaharness/harness/client"
 	"io"
 	"net/http"
 	"net/textproto"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bolaharness/bolaharness/harness/client"
 	"github.com/bolaharness/bolaharness/harness/secret"
 )
 

@@ -130,6 +130,15 @@ type Stats struct {
 	Settled int `json:"settled,omitempty"`
 }
 
+// SettledNote is the clause that says how many of the cases not sent were
+// settled by answers already sent, between open and end; "" when none were.
+func (st Stats) SettledNote(open, end string) string {
+	if st.Settled == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s%d of them settled by answers already sent%s", open, st.Settled, end)
+}
+
 // MatrixCell summarises one operation for one attacker-victim pair.
 type MatrixCell struct {
 	Operation string `json:"operation"`

@@ -80,7 +80,7 @@ func (r *Report) mdCounts(m *mdWriter) {
 	m.printf("| Findings | %d%s |\n", len(r.Findings), kindCounts(r.Findings))
 	m.printf("| Operations attacked | %d |\n", st.Operations)
 	m.printf("| Operations left out | %d |\n", len(r.Skipped))
-	m.printf("| Cases | %d: %d leaked, %d safe, %d without verdict, %d not sent%s |\n", st.Cases, st.Leaks, st.Safe, st.NoVerdict, st.NotSent, settledText(st))
+	m.printf("| Cases | %d: %d leaked, %d safe, %d without verdict, %d not sent%s |\n", st.Cases, st.Leaks, st.Safe, st.NoVerdict, st.NotSent, st.SettledNote(" (", ")"))
 	m.printf("| Requests | %d in %s |\n", st.Requests, durationText(st.DurationMs))
 	if h := r.Harvest; h != nil {
 		m.printf("| Harvesting | %s |\n", mdCell(harvestText(h)))
@@ -291,13 +291,4 @@ func coverageDetail(u UserCoverage) string {
 		out += fmt.Sprintf("; %d of %d own-object requests refused", u.Refused, u.Controls)
 	}
 	return out
-}
-
-// settledText is the clause that says how many of the cases not sent were
-// settled by answers already sent, or "" when none were.
-func settledText(st Stats) string {
-	if st.Settled == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (%d of them settled by answers already sent)", st.Settled)
 }

@@ -2,8 +2,9 @@ package report
 
 import (
 	"fmt"
-	"github.com/bolaharness/bolaharness/harness/config"
 	"time"
+
+	"github.com/bolaharness/bolaharness/harness/config"
 )
 
 // Baseline states of a finding against an earlier report (the values of
